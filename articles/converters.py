@@ -1,0 +1,10 @@
+class UnicodeSlugConverter:
+    """Like Django's `slug`, but letters of any script: /tags/元宇宙/ resolves too."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
