@@ -1,0 +1,109 @@
+import io
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, ArticleAuthor, Author, Placement, Section, Slot, Topic
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploads and imports write into a per-test folder, never into the repo's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def image_bytes(*, size=(64, 40), color=(80, 120, 200), fmt="PNG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def image_upload():
+    def make(name="photo.png", **kwargs):
+        fmt = kwargs.pop("fmt", "PNG")
+        return SimpleUploadedFile(
+            name, image_bytes(fmt=fmt, **kwargs), content_type=f"image/{fmt.lower()}"
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_article(db):
+    """Factory: make_article(title=..., authors=[...], tags=[...], topics=[...], **fields).
+
+    Published an hour ago unless told otherwise.
+    """
+
+    def make(*, title=None, authors=(), tags=(), topics=(), **fields):
+        n = next(_counter)
+        fields.setdefault("status", Article.Status.PUBLISHED)
+        if fields["status"] == Article.Status.PUBLISHED:
+            fields.setdefault("published_at", timezone.now() - timedelta(hours=1, minutes=n))
+        fields.setdefault("body", f"<p>第 {n} 篇文章的正文。</p>")
+        article = Article.objects.create(title=title or f"测试文章{n}", **fields)
+        for position, author in enumerate(authors):
+            if isinstance(author, str):
+                author, _ = Author.objects.get_or_create(name=author)
+            ArticleAuthor.objects.create(article=article, author=author, position=position)
+        if tags:
+            article.tags.add(*tags)
+        for topic in topics:
+            if isinstance(topic, str):
+                topic, _ = Topic.objects.get_or_create(name=topic)
+            article.topics.add(topic)
+        return article
+
+    return make
+
+
+@pytest.fixture
+def place(db):
+    """place(article, "carousel", position=0, starts_at=None, ends_at=None)."""
+
+    def make(article, slot_key, **fields):
+        return Placement.objects.create(
+            article=article, slot=Slot.objects.get(key=slot_key), **fields
+        )
+
+    return make
+
+
+@pytest.fixture
+def section(db):
+    return Section.objects.create(name="资讯", slug="news")
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user(
+        username="staff", password="pw-staff-123", is_staff=True, is_superuser=True
+    )
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def role_user(django_user_model):
+    """role_user("Writer") -> a staff user in that group."""
+
+    def make(role, username=None):
+        user = django_user_model.objects.create_user(
+            username=username or role.lower(), password="pw-role-123", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
