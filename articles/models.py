@@ -10,6 +10,7 @@ from taggit.models import TagBase, TaggedItemBase
 
 from .querysets import ArticleQuerySet, PlacementQuerySet
 from .sanitize import sanitize_html
+from .search import build_search_document
 from .slugs import pinyin_slug, unique_slug
 
 
@@ -248,6 +249,9 @@ class Article(models.Model):
         if not self.slug:
             self.slug = unique_slug(self.title, model=Article, instance_pk=self.pk)
         self.body = sanitize_html(self.body)
+        self.search_document = build_search_document(
+            title=self.title, description=self.description, body=self.body
+        )
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if touch:
