@@ -213,6 +213,16 @@ class Article(models.Model):
         editable=False,
         help_text=_("分词后的标题、摘要和正文，供全文搜索使用。"),
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("写下这篇文章的后台账号；作者（Writer）只能修改自己创建的草稿。"),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -256,6 +266,9 @@ class Article(models.Model):
             self.published_at = timezone.now()
         if touch:
             self.updated_at = timezone.now()
+        if kwargs.get("update_fields") is None:
+            # Optimistic locking: an editor whose form carries an older number is refused.
+            self.edit_version = (self.edit_version or 0) + 1
         super().save(*args, **kwargs)
 
     @property
