@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,8 @@ from .querysets import ArticleQuerySet, PlacementQuerySet
 from .sanitize import sanitize_html
 from .search import build_search_document
 from .slugs import pinyin_slug, unique_slug
+
+NAV_CACHE_KEY = "newsroom:nav-sections"
 
 
 class SluggedName(models.Model):
@@ -50,6 +53,15 @@ class Section(SluggedName):
 
     def get_absolute_url(self):
         return reverse("articles:section-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(NAV_CACHE_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(NAV_CACHE_KEY)
+        return result
 
 
 class Topic(SluggedName):

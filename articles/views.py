@@ -1,24 +1,34 @@
 from django.conf import settings
+from django.db.models import Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
-from .models import Article, Author, Placement, Section, Slot, Tag, Topic
+from . import search
+from .models import Article, Author, Placement, Section, Tag, Topic
 from .querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
 
 
-def _slot_articles(key, *, default_capacity):
-    """Live articles of one slot, in the moderators' order, up to the slot's capacity."""
-    capacity = (
-        Slot.objects.filter(key=key).values_list("capacity", flat=True).first() or default_capacity
-    )
+def _home_slots(*keys):
+    """Live articles of each slot, in the moderators' order, cut at the slot's capacity.
+
+    One query for all slots: live placements are few (a capacity each), so cutting in
+    Python is cheaper than a query per slot.
+    """
     placements = (
         Placement.objects.live()
-        .in_slot(key)
-        .select_related("article", "article__section")[:capacity]
+        .filter(slot__key__in=keys)
+        .select_related("slot", "article", "article__section")
+        .order_by("slot__key", "position", "pk")
     )
-    return [placement.article for placement in placements]
+    slots = {key: [] for key in keys}
+    for placement in placements:
+        articles = slots[placement.slot.key]
+        capacity = placement.slot.capacity
+        if capacity is None or len(articles) < capacity:
+            articles.append(placement.article)
+    return slots
 
 
 class HomeView(TemplateView):
@@ -26,8 +36,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["carousel"] = _slot_articles(CAROUSEL_SLOT, default_capacity=6)
-        context["showcase"] = _slot_articles(SHOWCASE_SLOT, default_capacity=3)
+        slots = _home_slots(CAROUSEL_SLOT, SHOWCASE_SLOT)
+        context["carousel"] = slots[CAROUSEL_SLOT]
+        context["showcase"] = slots[SHOWCASE_SLOT]
         context["latest"] = (
             Article.objects.published()
             .for_listing()
@@ -87,6 +98,21 @@ class AuthorDetailView(TaxonomyArticleListView):
     filter_field = "authors"
 
 
+def _neighbours(article):
+    """The previous and next visible articles by publish time, in one query."""
+    visible = Article.objects.published()
+    earlier = visible.filter(published_at__lt=article.published_at).order_by("-published_at", "-pk")
+    later = visible.filter(published_at__gt=article.published_at).order_by("published_at", "pk")
+    both = visible.filter(
+        Q(pk=Subquery(earlier.values("pk")[:1])) | Q(pk=Subquery(later.values("pk")[:1]))
+    ).only("title", "slug", "published_at")
+    found = {"previous_article": None, "next_article": None}
+    for neighbour in both:
+        key = "previous_article" if neighbour.published_at < article.published_at else "next_article"
+        found[key] = neighbour
+    return found
+
+
 class ArticleDetailView(DetailView):
     """An article as readers see it; staff also see drafts and scheduled ones (preview)."""
 
@@ -110,17 +136,7 @@ class ArticleDetailView(DetailView):
         article = self.object
         context["is_preview"] = not article.is_visible
         if article.published_at:
-            visible = Article.objects.published().only("title", "slug", "published_at")
-            context["previous_article"] = (
-                visible.filter(published_at__lt=article.published_at)
-                .order_by("-published_at")
-                .first()
-            )
-            context["next_article"] = (
-                visible.filter(published_at__gt=article.published_at)
-                .order_by("published_at")
-                .first()
-            )
+            context.update(_neighbours(article))
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -128,3 +144,25 @@ class ArticleDetailView(DetailView):
         if self.request.user.is_staff:
             add_never_cache_headers(response)
         return response
+
+
+class SearchView(ListView):
+    """/search/?q=: visible articles matching the query, best first, matches highlighted."""
+
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+    paginate_by = settings.NEWSROOM["PAGE_SIZE"]
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q"))
+        return search.search(Article.objects.published().for_listing(), self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.query
+        for article in context["articles"]:
+            article.title_highlighted = search.highlight(article.title, self.query)
+            article.excerpt = search.best_excerpt(
+                [article.description, search.plain_text(article.body)], self.query
+            )
+        return context

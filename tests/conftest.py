@@ -107,3 +107,13 @@ def role_user(django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, as a fresh deployment would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

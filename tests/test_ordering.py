@@ -1,0 +1,59 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(queryset):
+    return [article.title for article in queryset]
+
+
+def test_lists_order_by_weight_then_newest_with_unweighted_last(make_article):
+    now = timezone.now()
+    make_article(title="新无权重", published_at=now - timedelta(hours=1))
+    make_article(title="旧无权重", published_at=now - timedelta(days=3))
+    make_article(title="权重2", weight=2, published_at=now - timedelta(days=1))
+    make_article(title="权重1", weight=1, published_at=now - timedelta(days=2))
+
+    ordered = Article.objects.published().in_reading_order()
+
+    assert titles(ordered) == ["权重1", "权重2", "新无权重", "旧无权重"]
+
+
+def test_pinned_article_comes_first_in_every_list_it_is_in(client, make_article, place, section):
+    make_article(title="最新", section=section, tags=["链游"])
+    old = make_article(
+        title="置顶旧闻", section=section, tags=["链游"],
+        published_at=timezone.now() - timedelta(days=30),
+    )
+    place(old, "pinned")
+
+    assert titles(Article.objects.published().in_reading_order())[0] == "置顶旧闻"
+    for url in [reverse("articles:article-list"), section.get_absolute_url(),
+                old.tags.get().get_absolute_url()]:
+        text = client.get(url).text
+        assert text.index("置顶旧闻") < text.index("最新"), url
+
+
+def test_expired_pin_no_longer_lifts_the_article(make_article, place):
+    make_article(title="最新")
+    old = make_article(title="过期置顶", published_at=timezone.now() - timedelta(days=3))
+    place(old, "pinned", ends_at=timezone.now() - timedelta(minutes=1))
+
+    assert titles(Article.objects.published().in_reading_order())[0] == "最新"
+
+
+def test_lists_are_paginated_twenty_to_a_page(client, make_article):
+    for _ in range(21):
+        make_article()
+
+    first = client.get(reverse("articles:article-list"))
+    second = client.get(reverse("articles:article-list") + "?page=2")
+
+    assert len(first.context["articles"]) == 20
+    assert len(second.context["articles"]) == 1
