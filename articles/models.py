@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from .querysets import ArticleQuerySet, PlacementQuerySet
+from .renditions import add_body_renditions, make_featured_renditions
 from .sanitize import sanitize_html
 from .search import build_search_document
 from .slugs import pinyin_slug, unique_slug
@@ -270,7 +271,7 @@ class Article(models.Model):
         (an import sets it from the source's lastmod)."""
         if not self.slug:
             self.slug = unique_slug(self.title, model=Article, instance_pk=self.pk)
-        self.body = sanitize_html(self.body)
+        self.body = add_body_renditions(sanitize_html(self.body))
         self.search_document = build_search_document(
             title=self.title, description=self.description, body=self.body
         )
@@ -282,6 +283,7 @@ class Article(models.Model):
             # Optimistic locking: an editor whose form carries an older number is refused.
             self.edit_version = (self.edit_version or 0) + 1
         super().save(*args, **kwargs)
+        make_featured_renditions(self)
 
     @property
     def byline(self):

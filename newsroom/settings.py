@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_ckeditor_5",
     "reversion",
+    "imagekit",
     "articles",
 ]
 
@@ -166,6 +167,10 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(40_000_000)))
+
+# Image renditions (articles/renditions.py) are made when an article is saved; pages only compute
+# their URLs, so the Optimistic strategy never checks storage while rendering.
+IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 
 # The sanitiser keeps <iframe> only when its src points at one of these hosts.
 SANITIZER_IFRAME_HOSTS = env_list(
