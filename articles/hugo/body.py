@@ -1,0 +1,61 @@
+"""An article body from Hugo: shortcodes, Markdown, and every <img> pointed at media."""
+
+import re
+from html import escape, unescape
+from urllib.parse import unquote
+
+from django.core.files.storage import default_storage
+
+from ..models import ContentIssue
+from .markdown import render_body
+from .media import ImageProblem
+
+_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_SRC = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)
+
+
+def render_article_body(text, *, file, images, is_markdown=True):
+    """-> (html, problems); problems are (ContentIssue kind, message, detail) tuples."""
+    html, unknown = render_body(text, is_markdown=is_markdown)
+    problems = [
+        (
+            ContentIssue.Kind.UNKNOWN_SHORTCODE,
+            f"unknown shortcode {{{{< {name} >}}}} kept as text",
+            name,
+        )
+        for name in dict.fromkeys(unknown)
+    ]
+
+    def replace(match):
+        tag = match.group(0)
+        src = _SRC.search(tag)
+        if not src:
+            return tag
+        raw = unescape(next(g for g in src.groups() if g is not None))
+        if not raw or raw.startswith("data:"):
+            return tag
+        ref = raw if raw.startswith(("http://", "https://", "//")) else unquote(raw)
+        found = images.resolve(ref, page_dir=file.path.parent)
+        if isinstance(found, tuple) and found[0] == "local":
+            found = images.store(found[1], ref=ref)
+        if isinstance(found, tuple):
+            problems.append(
+                (
+                    ContentIssue.Kind.REMOTE_IMAGE,
+                    f"remote image {ref} left on its server (not downloaded)",
+                    ref,
+                )
+            )
+            if ref.startswith("//"):
+                return tag.replace(src.group(0), f' src="https:{escape(ref)}"', 1)
+            return tag
+        if isinstance(found, ImageProblem):
+            problems.append((found.kind, found.message, ref))
+            # No src (it would not load), but the path stays visible to the editor in title,
+            # which is also how the issue notices it has been fixed.
+            without_src = tag.replace(src.group(0), "", 1)
+            return without_src.replace("<img", f'<img title="{escape(ref)}"', 1)
+        url = found if images.dry_run else default_storage.url(found)
+        return tag.replace(src.group(0), f' src="{escape(url)}"', 1)
+
+    return _IMG.sub(replace, html), problems

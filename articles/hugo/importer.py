@@ -1,0 +1,376 @@
+"""import_site(): bring a Hugo site's pages in as articles, one transaction per file."""
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    ContentIssue,
+    Placement,
+    Section,
+    Slot,
+    Tag,
+    TaggedArticle,
+    Topic,
+)
+from ..sanitize import sanitize_html
+from ..slugs import unique_slug
+from . import frontmatter
+from .body import render_article_body
+from .lookups import TermCache
+from .mapping import SLOT_KEYS, MappingError, map_front_matter
+from .media import ImageProblem, ImageStore
+from .permalinks import urlize
+from .redirects import RedirectWriter
+from .site import SiteError, content_files, open_site
+
+__all__ = ["ImportReport", "SiteError", "import_site", "state_digest"]
+HUGO_SLOTS = sorted(set(SLOT_KEYS.values()))
+
+
+@dataclass
+class ImportReport:
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    skipped: list = field(default_factory=list)
+    failed: list = field(default_factory=list)  # {"file", "error"}
+    warnings: list = field(default_factory=list)  # {"file", "message"}
+    redirects: int = 0
+
+    def as_dict(self):
+        return asdict(self)
+
+    def counts(self):
+        return {k: (v if isinstance(v, int) else len(v)) for k, v in asdict(self).items()}
+
+    def warn(self, file, message):
+        self.warnings.append({"file": file, "message": message})
+
+
+class _DryRun(Exception):
+    pass
+
+
+def import_site(
+    *, site_dir, dry_run=False, sections=None, tz="Asia/Shanghai", overwrite=False, progress=None
+):
+    """Import every default-language page of the Hugo site at site_dir.
+
+    Raises SiteError when site_dir is not a readable site and ValueError for an unknown tz.
+    progress(done, total, path) is called after each file.
+    """
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown timezone {tz!r}") from exc
+    site = open_site(site_dir)
+    report = ImportReport()
+    pages, term_info = _select(site, report, sections=sections)
+    run = _Run(
+        site=site, report=report, tz=tz, dry_run=dry_run, overwrite=overwrite, term_info=term_info
+    )
+    for done, file in enumerate(pages, start=1):
+        run.import_file(file)
+        if progress:
+            progress(done, len(pages), file.rel)
+    return report
+
+
+def _select(site, report, *, sections):
+    """Pick the pages to import; read section and term _index files for titles."""
+    default = site.default_language
+    wanted = {s.strip("/") for s in sections} if sections else None
+    by_key = {}
+    term_info = {}
+    for file in content_files(site):
+        if file.lang and file.lang != default:
+            report.skipped.append(file.rel)  # another language: see docs/HUGO.md
+            continue
+        if file.is_branch_index:
+            _read_term_info(site, file, term_info, report)
+            continue
+        if wanted is not None and file.section not in wanted:
+            continue
+        key = (str(Path(file.rel).parent), file.stem)
+        other = by_key.get(key)
+        if other is None or (file.lang and not other.lang):
+            if other is not None:
+                report.skipped.append(other.rel)
+                report.warn(other.rel, f"same page as {file.rel} in the default language; skipped")
+            by_key[key] = file
+        else:
+            report.skipped.append(file.rel)
+            report.warn(file.rel, f"same page as {other.rel} in the default language; skipped")
+    return sorted(by_key.values(), key=lambda f: f.rel), term_info
+
+
+def _read_term_info(site, file, term_info, report):
+    parts = Path(file.rel).parent.parts
+    if len(parts) == 1:
+        kind, term = "categories", parts[0]
+    elif len(parts) == 2 and parts[0] == "categories":
+        kind, term = "categories", parts[1]
+    elif len(parts) == 2 and parts[0] in site.topic_taxonomies:
+        kind, term = "topics", parts[1]
+    else:
+        return
+    try:
+        meta = frontmatter.split(frontmatter.decode(file.path.read_bytes())).meta
+    except (OSError, frontmatter.FrontMatterError) as exc:
+        report.warn(file.rel, f"section page unreadable, ignored: {exc}")
+        return
+    title = str(meta.get("title") or "").strip()
+    term_info[(kind, urlize(term).casefold())] = {
+        "title": title,
+        "description": str(meta.get("description") or "").strip(),
+        "slug": str(meta.get("slug") or "").strip(),
+    }
+
+
+class _Run:
+    def __init__(self, *, site, report, tz, dry_run, overwrite, term_info):
+        self.site, self.report, self.tz = site, report, tz
+        self.dry_run, self.overwrite = dry_run, overwrite
+        self.images = ImageStore(site=site, dry_run=dry_run)
+        self.authors = TermCache(Author)
+        self.tags = TermCache(Tag)
+        self.sections = TermCache(Section, info=term_info, kind="categories")
+        self.topics = TermCache(Topic, info=term_info, kind="topics")
+        self.redirects = RedirectWriter(site=site)
+        self.slots = {slot.key: slot for slot in Slot.objects.filter(key__in=HUGO_SLOTS)}
+        self.known = {
+            path: (pk, digest)
+            for pk, path, digest in Article.objects.exclude(source_path="").values_list(
+                "pk", "source_path", "source_digest"
+            )
+        }
+        self._caches = [self.authors, self.tags, self.sections, self.topics, self.redirects]
+
+    def import_file(self, file):
+        rel = file.rel
+        try:
+            raw = file.path.read_bytes()
+        except OSError as exc:
+            self.report.failed.append({"file": rel, "error": f"unreadable: {exc.strerror}"})
+            return
+        file_digest = self._file_digest(file, raw)
+        pk, stored = self.known.get(rel, (None, ""))
+        if pk and stored[:32] == file_digest and not self.overwrite:
+            self.report.unchanged.append(rel)
+            return
+        article = Article.objects.get(pk=pk) if pk else None
+        if article and not self.overwrite and state_digest(article) != stored[32:]:
+            self.report.skipped.append(rel)
+            self.report.warn(
+                rel,
+                "changed in the admin since the last import; left alone "
+                "(use --overwrite to replace the editor's changes)",
+            )
+            return
+        warnings = []
+        redirects = 0
+        try:
+            page = frontmatter.split(frontmatter.decode(raw))
+            fields = map_front_matter(page.meta, taxonomies=self.site.taxonomies, tz=self.tz)
+            with transaction.atomic():
+                article = self._write(file, page, fields, article, file_digest, warnings)
+                redirects = self.redirects.take_count()
+                if self.dry_run:
+                    raise _DryRun
+        except _DryRun:
+            self._rollback()
+        except (frontmatter.FrontMatterError, MappingError) as exc:
+            self._rollback()
+            self.report.failed.append({"file": rel, "error": str(exc)})
+            return
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+            self._rollback()
+            self.report.failed.append({"file": rel, "error": f"{type(exc).__name__}: {exc}"})
+            return
+        else:
+            for cache in self._caches:
+                cache.commit()
+            self.known[rel] = (article.pk, article.source_digest)
+        self.report.redirects += redirects
+        for message in warnings:
+            self.report.warn(rel, message)
+        (self.report.updated if pk else self.report.created).append(rel)
+
+    def _rollback(self):
+        for cache in self._caches:
+            cache.rollback()
+
+    def _file_digest(self, file, raw):
+        digest = hashlib.sha256(raw)
+        digest.update(self.tz.encode())
+        if file.is_bundle:
+            for sibling in sorted(file.path.parent.iterdir()):
+                if sibling.is_file() and sibling != file.path:
+                    digest.update(f"{sibling.name}:{sibling.stat().st_size};".encode())
+        return digest.hexdigest()[:32]
+
+    def _write(self, file, page, fields, article, file_digest, warnings):
+        is_new = article is None
+        article = article or Article(source_path=file.rel)
+        issues = []
+        warnings.extend(fields.warnings)
+        if fields.lastmod_before_date:
+            issues.append((ContentIssue.Kind.LASTMOD_BEFORE_DATE, fields.lastmod_before_date, ""))
+        article.title = fields.title
+        article.description = fields.description
+        article.status = Article.Status.DRAFT if fields.draft else Article.Status.PUBLISHED
+        article.published_at = fields.published_at
+        if article.status == Article.Status.PUBLISHED and article.published_at is None:
+            article.published_at = timezone.now()
+        article.updated_at = fields.updated_at or fields.published_at or timezone.now()
+        article.weight = fields.weight
+        article.lightbox = fields.lightbox
+        article.extra = fields.extra
+        if fields.slug:
+            article.slug = unique_slug(
+                fields.slug, model=Article, instance_pk=article.pk, max_length=100
+            )
+        elif not article.slug:
+            article.slug = unique_slug(fields.title, model=Article, instance_pk=article.pk)
+        article.section = self.sections.get(fields.section) if fields.section else None
+        self._featured_image(article, fields, file, issues, warnings)
+        html, problems = render_article_body(
+            page.body,
+            file=file,
+            images=self.images,
+            is_markdown=file.path.suffix not in {".html", ".htm"},
+        )
+        for kind, message, detail in problems:
+            issues.append((kind, message, detail))
+            warnings.append(message)
+        article.body = sanitize_html(html)
+        authors = [self.authors.get(name) for name in fields.authors]
+        tags = [self.tags.get(name) for name in fields.tags]
+        topics = [self.topics.get(term) for _, term in fields.topics]
+        topics = list({t.pk: t for t in topics}.values())
+        slots = [key for key in fields.slots if key in self.slots]
+        state = _digest(
+            article, [a.pk for a in authors], [t.name for t in tags], [t.pk for t in topics], slots
+        )
+        article.source_digest = file_digest + state
+        article.imported_at = timezone.now()
+        article.save(touch=False)
+        self._relations(
+            article, is_new=is_new, authors=authors, tags=tags, topics=topics, slots=slots
+        )
+        if not is_new:
+            ContentIssue.objects.filter(article=article).delete()
+        ContentIssue.objects.bulk_create(
+            ContentIssue(article=article, kind=kind, message=message, detail=detail[:500])
+            for kind, message, detail in issues
+        )
+        self.redirects.for_article(
+            article,
+            file=file,
+            fields=fields,
+            sections=self.sections,
+            topics=self.topics,
+            tags=self.tags,
+            warnings=warnings,
+        )
+        return article
+
+    def _featured_image(self, article, fields, file, issues, warnings):
+        ref = fields.featured_image
+        if not ref:
+            article.featured_image = ""
+            return
+        found = self.images.resolve(ref, page_dir=file.path.parent)
+        if isinstance(found, tuple) and found[0] == "local":
+            found = self.images.store(found[1], ref=ref)
+        if isinstance(found, ImageProblem):
+            message = f"featuredImage: {found.message}"
+            issues.append((found.kind, message, f"featuredImage: {ref}"))
+            warnings.append(message)
+            article.featured_image = ""
+            return
+        if isinstance(found, tuple):  # remote: nothing is downloaded
+            message = f"featuredImage: remote image {ref!r} not downloaded; kept in extra"
+            article.extra["featuredImage"] = ref
+            issues.append((ContentIssue.Kind.REMOTE_IMAGE, message, f"featuredImage: {ref}"))
+            warnings.append(message)
+            article.featured_image = ""
+            return
+        if not self.dry_run:
+            article.featured_image = found
+            article.featured_image_alt = article.featured_image_alt or article.title[:200]
+
+    def _relations(self, article, *, is_new, authors, tags, topics, slots):
+        through = Article.topics.through
+        if not is_new:
+            ArticleAuthor.objects.filter(article=article).delete()
+            TaggedArticle.objects.filter(content_object=article).delete()
+            through.objects.filter(article=article).delete()
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, author=author, position=n)
+            for n, author in enumerate(authors)
+        )
+        TaggedArticle.objects.bulk_create(
+            TaggedArticle(content_object=article, tag=t) for t in tags
+        )
+        through.objects.bulk_create(through(article=article, topic=t) for t in topics)
+        have = set()
+        if not is_new:
+            current = Placement.objects.filter(article=article, slot__key__in=HUGO_SLOTS)
+            current.exclude(slot__key__in=slots).delete()
+            have = set(current.values_list("slot__key", flat=True))
+        Placement.objects.bulk_create(
+            Placement(article=article, slot=self.slots[key]) for key in slots if key not in have
+        )
+
+
+def _digest(article, author_ids, tag_names, topic_ids, slot_keys):
+    """What the import wrote, as one hash: if the article no longer matches it, an editor
+    changed it since."""
+    published = (
+        article.published_at.astimezone(dt.UTC).isoformat() if article.published_at else None
+    )
+    state = [
+        article.title,
+        article.slug,
+        article.description,
+        article.body,
+        article.featured_image.name if article.featured_image else "",
+        article.featured_image_alt,
+        article.featured_image_caption,
+        article.section_id,
+        article.status,
+        published,
+        article.weight,
+        article.lightbox,
+        article.extra,
+        list(author_ids),
+        sorted(tag_names),
+        sorted(topic_ids),
+        sorted(slot_keys),
+    ]
+    text = json.dumps(state, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def state_digest(article):
+    authors = ArticleAuthor.objects.filter(article=article).order_by("position", "pk")
+    return _digest(
+        article,
+        authors.values_list("author_id", flat=True),
+        TaggedArticle.objects.filter(content_object=article).values_list("tag__name", flat=True),
+        article.topics.values_list("pk", flat=True),
+        Placement.objects.filter(article=article, slot__key__in=HUGO_SLOTS).values_list(
+            "slot__key", flat=True
+        ),
+    )

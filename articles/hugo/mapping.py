@@ -1,0 +1,199 @@
+"""Front matter -> article fields: which key means what (docs/HUGO.md has the table)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from .dates import parse_date
+
+MAPPED_KEYS = {
+    "title",
+    "date",
+    "lastmod",
+    "draft",
+    "authors",
+    "author",
+    "description",
+    "featuredImage",
+    "tags",
+    "categories",
+    "weight",
+    "lightgallery",
+    "pinned",
+    "recommend",
+    "recommend1",
+    "slug",
+    "url",
+    "aliases",
+}
+SLOT_KEYS = {"pinned": "pinned", "recommend": "carousel", "recommend1": "showcase"}
+
+
+class MappingError(ValueError):
+    pass
+
+
+@dataclass
+class Fields:
+    title: str
+    published_at: dt.datetime | None
+    updated_at: dt.datetime | None
+    draft: bool
+    authors: list
+    description: str
+    featured_image: str
+    tags: list
+    section: str
+    topics: list  # [(taxonomy, term)]
+    weight: int | None
+    lightbox: bool
+    slots: list
+    slug: str
+    url: str
+    aliases: list
+    extra: dict
+    warnings: list = field(default_factory=list)
+    lastmod_before_date: str = ""
+
+
+def map_front_matter(meta, *, taxonomies, tz):
+    """Read every key we know; the rest goes to extra. Raises MappingError for a bad file."""
+    warnings = []
+    title = _text(meta.get("title"))
+    if not title:
+        raise MappingError("no title in front matter")
+    try:
+        published_at = parse_date(meta.get("date") or meta.get("publishDate"), tz=tz)
+    except ValueError as exc:
+        raise MappingError(f"date: {exc}") from exc
+    try:
+        updated_at = parse_date(meta.get("lastmod"), tz=tz)
+    except ValueError as exc:
+        warnings.append(f"lastmod ignored: {exc}")
+        updated_at = None
+    lastmod_before_date = ""
+    if published_at and updated_at and updated_at < published_at:
+        lastmod_before_date = (
+            f"lastmod {updated_at.isoformat()} is before date {published_at.isoformat()}; kept"
+        )
+        warnings.append(lastmod_before_date)
+    extra = {
+        k: jsonable(v) for k, v in meta.items() if k not in MAPPED_KEYS and k not in taxonomies
+    }
+    categories = _terms(meta.get("categories"))
+    if len(categories) > 1:
+        extra["categories"] = categories
+    topics = [
+        (plural, term)
+        for plural in taxonomies
+        if plural not in {"tags", "categories"}
+        for term in _terms(meta.get(plural))
+    ]
+    authors, link = _authors(meta)
+    if link and "authorLink" not in extra:
+        extra["authorLink"] = link
+    return Fields(
+        title=title[:200],
+        published_at=published_at,
+        updated_at=updated_at,
+        draft=_bool(meta.get("draft")),
+        authors=authors,
+        description=_text(meta.get("description")),
+        featured_image=_featured_image(meta),
+        tags=[t[:100] for t in _terms(meta.get("tags"))],
+        section=categories[0][:100] if categories else "",
+        topics=topics,
+        weight=_weight(meta.get("weight"), warnings),
+        lightbox=_bool(meta.get("lightgallery"), default=True),
+        slots=[slot for key, slot in SLOT_KEYS.items() if _bool(meta.get(key))],
+        slug=_text(meta.get("slug")),
+        url=_text(meta.get("url")),
+        aliases=_terms(meta.get("aliases")),
+        extra=extra,
+        warnings=warnings,
+        lastmod_before_date=lastmod_before_date,
+    )
+
+
+def _text(value):
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _bool(value, *, default=False):
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "yes", "on", "1"}
+    return bool(value)
+
+
+def _terms(value):
+    """A taxonomy value: list, single string, or null; empty strings and duplicates dropped."""
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        value = [value]
+    seen, terms = set(), []
+    for item in value:
+        term = _text(item)
+        if term and term.casefold() not in seen:
+            seen.add(term.casefold())
+            terms.append(term)
+    return terms
+
+
+def _weight(value, warnings):
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        warnings.append(f"weight {value!r} is not a number; ignored")
+        return None
+
+
+def _authors(meta):
+    names, link = [], ""
+    for item in [*_as_list(meta.get("authors")), *_as_list(meta.get("author"))]:
+        if isinstance(item, dict):
+            name, link = _text(item.get("name")), link or _text(item.get("link"))
+        else:
+            name = _text(item)
+        if name and name not in names:
+            names.append(name[:100])
+    return names, link
+
+
+def _as_list(value):
+    if value is None or value == "":
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _featured_image(meta):
+    value = meta.get("featuredImage")
+    if isinstance(value, list):
+        value = next((v for v in value if _text(v)), "")
+    if _text(value):
+        return _text(value)
+    for resource in meta.get("resources") or []:
+        if isinstance(resource, dict) and resource.get("name") in {
+            "featured-image",
+            "featuredImage",
+        }:
+            return _text(resource.get("src"))
+    return ""
+
+
+def jsonable(value):
+    """TOML dates and other non-JSON values in extra become text."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,173 @@
+"""A Hugo site on disk: where content, static files and config are, and what the config says."""
+
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+CONFIG_NAMES = [
+    "hugo.toml",
+    "config.toml",
+    "hugo.yaml",
+    "config.yaml",
+    "hugo.yml",
+    "config.yml",
+    "hugo.json",
+    "config.json",
+]
+CONTENT_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
+DEFAULT_LANGUAGE = "zh-cn"
+# Without a site config, Hugo's two default taxonomies plus our own site's `news`.
+FALLBACK_TAXONOMIES = {"tag": "tags", "category": "categories", "news": "news"}
+_LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[a-z0-9]{2,8})?)$", re.IGNORECASE)
+
+
+class SiteError(Exception):
+    """SITE_DIR cannot be read as a Hugo site."""
+
+
+@dataclass
+class Site:
+    root: Path
+    content_dir: Path
+    static_dirs: list
+    config: dict = field(default_factory=dict)
+    config_file: Path | None = None
+
+    @property
+    def taxonomies(self):
+        """plural -> singular, e.g. {"tags": "tag", "categories": "category", "news": "news"}."""
+        declared = self.config.get("taxonomies") if self.config_file else None
+        if declared is None:
+            declared = FALLBACK_TAXONOMIES
+        return {str(plural): str(singular) for singular, plural in declared.items() if plural}
+
+    @property
+    def topic_taxonomies(self):
+        return [plural for plural in self.taxonomies if plural not in {"tags", "categories"}]
+
+    @property
+    def default_language(self):
+        return str(self.config.get("defaultContentLanguage") or DEFAULT_LANGUAGE).lower()
+
+    @property
+    def languages(self):
+        declared = self.config.get("languages")
+        names = {self.default_language}
+        if isinstance(declared, dict):
+            names |= {str(name).lower() for name in declared}
+        return names
+
+    @property
+    def permalinks(self):
+        value = self.config.get("permalinks") or {}
+        if isinstance(value.get("page"), dict):  # Hugo 0.120+: [permalinks.page]
+            value = value["page"]
+        return {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
+
+    @property
+    def ugly_urls(self):
+        return bool(self.config.get("uglyURLs") or self.config.get("uglyurls"))
+
+    @property
+    def lower_paths(self):
+        return not (self.config.get("disablePathToLower") or self.config.get("disablepathtolower"))
+
+    @property
+    def language_prefix(self):
+        in_subdir = self.config.get("defaultContentLanguageInSubdir")
+        return f"/{self.default_language}" if in_subdir else ""
+
+
+def open_site(site_dir):
+    root = Path(site_dir)
+    if not root.is_dir():
+        raise SiteError(f"{site_dir}: not a directory")
+    config_file = next((root / n for n in CONFIG_NAMES if (root / n).is_file()), None)
+    config = _read_config(config_file) if config_file else {}
+    content_dir = root / str(config.get("contentDir") or "content")
+    if not content_dir.is_dir():
+        if config_file:
+            raise SiteError(f"{site_dir}: has {config_file.name} but no {content_dir.name}/ folder")
+        content_dir = root  # a bare content folder
+    static_names = config.get("staticDir") or ["static"]
+    if isinstance(static_names, str):
+        static_names = [static_names]
+    static_dirs = [root / name for name in static_names] + [root / "assets"]
+    try:
+        next(content_dir.iterdir(), None)
+    except OSError as exc:
+        raise SiteError(f"{site_dir}: cannot read {content_dir}: {exc.strerror}") from exc
+    return Site(
+        root=root,
+        content_dir=content_dir,
+        static_dirs=static_dirs,
+        config=config,
+        config_file=config_file,
+    )
+
+
+def _read_config(path):
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        if path.suffix == ".toml":
+            config = tomllib.loads(text)
+        elif path.suffix == ".json":
+            config = json.loads(text)
+        else:
+            config = yaml.safe_load(text) or {}
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        raise SiteError(f"{path}: unreadable site config: {exc}") from exc
+    if not isinstance(config, dict):
+        raise SiteError(f"{path}: site config is not a mapping")
+    return config
+
+
+@dataclass
+class ContentFile:
+    path: Path
+    rel: str  # posix path under content/, the article's source_path
+    stem: str  # file name without language and extension ("index", "_index", "about")
+    lang: str | None
+    section: str  # Hugo's section: the first folder under content/ ("" for top-level pages)
+
+    @property
+    def is_branch_index(self):
+        return self.stem == "_index"
+
+    @property
+    def is_bundle(self):
+        return self.stem == "index"
+
+
+def content_files(site):
+    """Every content file under content/, sorted by path, hidden files and folders skipped."""
+    found = []
+    for path in sorted(site.content_dir.rglob("*")):
+        rel_parts = path.relative_to(site.content_dir).parts
+        if any(part.startswith(".") for part in rel_parts):
+            continue
+        if path.suffix.lower() not in CONTENT_SUFFIXES or not path.is_file():
+            continue
+        name = path.name[: -len(path.suffix)]
+        match = _LANG_SUFFIX.match(name)
+        lang = None
+        if match and (
+            match["lang"].lower() in site.languages
+            or "-" in match["lang"]
+            or len(match["lang"]) == 2
+        ):
+            name, lang = match["stem"], match["lang"].lower()
+        found.append(
+            ContentFile(
+                path=path,
+                rel="/".join(rel_parts),
+                stem=name,
+                lang=lang,
+                section=rel_parts[0] if len(rel_parts) > 1 else "",
+            )
+        )
+    return found
