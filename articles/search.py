@@ -160,3 +160,12 @@ def excerpt(text, query, *, width=120):
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + width < len(text) else ""
     return mark_safe(f"{prefix}{highlight(snippet, query)}{suffix}")
+
+
+def best_excerpt(texts, query, *, width=120):
+    """The excerpt of the first text that contains a match (else of the first non-empty one)."""
+    texts = [text for text in texts if text]
+    pattern = _pattern(_needles(query), escaped=False)
+    matching = [text for text in texts if pattern and pattern.search(text)]
+    chosen = (matching or texts or [""])[0]
+    return excerpt(chosen, query, width=width)

@@ -3,9 +3,15 @@ from django.db.models import Q, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import (
+    DetailView,
+    ListView,
+    MonthArchiveView,
+    TemplateView,
+    YearArchiveView,
+)
 
-from . import search
+from . import reading, search
 from .models import Article, Author, Placement, Section, Tag, Topic
 from .querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
 
@@ -137,6 +143,7 @@ class ArticleDetailView(DetailView):
         context["is_preview"] = not article.is_visible
         if article.published_at:
             context.update(_neighbours(article))
+        context["related_articles"] = reading.related_articles(article)
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -166,3 +173,40 @@ class SearchView(ListView):
                 [article.description, search.plain_text(article.body)], self.query
             )
         return context
+
+
+class ArchiveIndexView(TemplateView):
+    """/archive/: every month with visible articles, grouped by year."""
+
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years = {}
+        for month, total in reading.archive_months():
+            years.setdefault(month.year, []).append((month, total))
+        context["years"] = sorted(years.items(), reverse=True)
+        return context
+
+
+class ArchiveMixin:
+    """Visible articles by publish date (in the site's time zone), newest first."""
+
+    date_field = "published_at"
+    context_object_name = "articles"
+    paginate_by = settings.NEWSROOM["PAGE_SIZE"]
+    allow_empty = False
+    ordering = ["-published_at", "-pk"]
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class ArchiveYearView(ArchiveMixin, YearArchiveView):
+    template_name = "articles/archive_year.html"
+    make_object_list = True
+
+
+class ArchiveMonthView(ArchiveMixin, MonthArchiveView):
+    template_name = "articles/archive_month.html"
+    month_format = "%m"

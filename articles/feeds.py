@@ -1,0 +1,170 @@
+"""RSS 2.0 and Atom feeds: the whole site, and one per section, topic, tag and author."""
+
+import mimetypes
+import re
+
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.contrib.syndication.views import Feed, add_domain
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from .models import Article, Author, Section, Tag, Topic
+
+FEED_SIZE = 30
+_ROOT_RELATIVE = re.compile(r'(\s(?:src|href)=")(/[^/"][^"]*|/)"')
+
+
+class ContentRss(Rss201rev2Feed):
+    """RSS 2.0 with the full article in <content:encoded>."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content:encoded", item["content"])
+
+
+class ContentAtom(Atom1Feed):
+    """Atom with the full article in <content type="html">."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = ContentRss
+    url_name = "articles:feed"
+
+    def title(self, obj=None):
+        site = settings.NEWSROOM["SITE_NAME"]
+        return f"{obj} · {site}" if obj is not None else site
+
+    def description(self, obj=None):
+        return (
+            getattr(obj, "description", "")
+            or getattr(obj, "bio", "")
+            or settings.NEWSROOM["SITE_TAGLINE"]
+        )
+
+    def link(self, obj=None):
+        return obj.get_absolute_url() if obj is not None else reverse("articles:home")
+
+    def feed_url(self, obj=None):
+        return reverse(self.url_name, kwargs={"slug": obj.slug} if obj is not None else None)
+
+    def narrow(self, articles, obj):
+        return articles
+
+    def items(self, obj=None):
+        articles = self.narrow(Article.objects.published(), obj)
+        return articles.for_listing().order_by("-published_at", "-pk")[:FEED_SIZE]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.description or item.title
+
+    def item_extra_kwargs(self, item):
+        return {"content": item.body}
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return "、".join(author.name for author in item.byline) or None
+
+    def item_categories(self, item):
+        names = [item.section.name] if item.section else []
+        names += [topic.name for topic in item.topics.all()]
+        names += [tag.name for tag in item.tags.all()]
+        return list(dict.fromkeys(names))
+
+    def item_enclosure_url(self, item):
+        return item.featured_image.url if item.featured_image else None
+
+    def item_enclosure_length(self, item):
+        try:
+            return item.featured_image.size
+        except OSError:
+            return 0
+
+    def item_enclosure_mime_type(self, item):
+        return mimetypes.guess_type(item.featured_image.name)[0] or "image/jpeg"
+
+    def get_feed(self, obj, request):
+        """Readers fetch feeds out of context: make the body's and enclosures' URLs absolute."""
+        feed = super().get_feed(obj, request)
+        domain, secure = get_current_site(request).domain, request.is_secure()
+        base = add_domain(domain, "/", secure).rstrip("/")
+        for item in feed.items:
+            if item.get("content"):
+                item["content"] = _ROOT_RELATIVE.sub(rf'\1{base}\2"', item["content"])
+            for enclosure in item["enclosures"]:
+                enclosure.url = add_domain(domain, enclosure.url, secure)
+        return feed
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = ContentAtom
+    url_name = "articles:feed-atom"
+    subtitle = LatestArticlesFeed.description
+
+
+class TaxonomyFeed(LatestArticlesFeed):
+    model = None
+    filter_field = None
+
+    def get_object(self, request, slug):
+        return get_object_or_404(self.model, slug=slug)
+
+    def narrow(self, articles, obj):
+        return articles.filter(**{self.filter_field: obj})
+
+
+class SectionFeed(TaxonomyFeed):
+    model, filter_field, url_name = Section, "section", "articles:section-feed"
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type, url_name = ContentAtom, "articles:section-feed-atom"
+    subtitle = LatestArticlesFeed.description
+
+
+class TopicFeed(TaxonomyFeed):
+    model, filter_field, url_name = Topic, "topics", "articles:topic-feed"
+
+
+class TopicAtomFeed(TopicFeed):
+    feed_type, url_name = ContentAtom, "articles:topic-feed-atom"
+    subtitle = LatestArticlesFeed.description
+
+
+class TagFeed(TaxonomyFeed):
+    model, filter_field, url_name = Tag, "tags", "articles:tag-feed"
+
+
+class TagAtomFeed(TagFeed):
+    feed_type, url_name = ContentAtom, "articles:tag-feed-atom"
+    subtitle = LatestArticlesFeed.description
+
+
+class AuthorFeed(TaxonomyFeed):
+    model, filter_field, url_name = Author, "authors", "articles:author-feed"
+
+
+class AuthorAtomFeed(AuthorFeed):
+    feed_type, url_name = ContentAtom, "articles:author-feed-atom"
+    subtitle = LatestArticlesFeed.description

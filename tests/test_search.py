@@ -1,0 +1,219 @@
+"""Search: Chinese and English words, ranking, highlighting, visibility, odd input."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import search
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("articles:search")
+
+
+def found(client, query, **params):
+    response = client.get(SEARCH, {"q": query, **params})
+    assert response.status_code == 200
+    return [article.title for article in response.context["articles"]]
+
+
+@pytest.fixture
+def corpus(make_article):
+    make_article(
+        title="上海举办元宇宙产业大会",
+        description="元宇宙企业齐聚黄浦江畔。",
+        body="<p>大会在张江科学城举行，多家 Web3 公司发布了数字藏品平台。</p>",
+    )
+    make_article(
+        title="GameFi 周报",
+        body="<p>本周链游市场回暖，<strong>Axie</strong> 玩家数量上升。</p>",
+    )
+    make_article(title="北京冬季展览", body="<p>展会吸引了很多游客。</p>")
+
+
+def test_two_character_chinese_word(client, corpus):
+    assert found(client, "上海") == ["上海举办元宇宙产业大会"]
+
+
+def test_three_character_chinese_word(client, corpus):
+    assert found(client, "元宇宙") == ["上海举办元宇宙产业大会"]
+
+
+def test_four_character_chinese_word(client, corpus):
+    assert found(client, "数字藏品") == ["上海举办元宇宙产业大会"]
+
+
+def test_five_character_place_name_found_in_the_body(client, corpus):
+    assert found(client, "张江科学城") == ["上海举办元宇宙产业大会"]
+
+
+def test_word_only_in_the_body(client, corpus):
+    assert found(client, "游客") == ["北京冬季展览"]
+
+
+def test_english_word_is_case_insensitive(client, corpus):
+    assert found(client, "gamefi") == ["GameFi 周报"]
+    assert found(client, "AXIE") == ["GameFi 周报"]
+
+
+@pytest.mark.parametrize("query", ["上海 Web3", "Web3上海", "web3 张江科学城"])
+def test_mixed_chinese_and_english(client, corpus, query):
+    assert found(client, query) == ["上海举办元宇宙产业大会"]
+
+
+def test_every_word_of_the_query_must_match(client, corpus):
+    assert found(client, "上海 GameFi") == []
+
+
+def test_unrelated_word_finds_nothing(client, corpus):
+    assert found(client, "比特币") == []
+
+
+def test_title_match_ranks_before_body_match(client, make_article):
+    make_article(
+        title="市场观察",
+        body="<p>元宇宙概念股今日大涨。</p>",
+        published_at=timezone.now() - timedelta(minutes=1),
+    )
+    make_article(
+        title="元宇宙的下一站",
+        body="<p>行业综述。</p>",
+        published_at=timezone.now() - timedelta(days=30),
+    )
+    assert found(client, "元宇宙") == ["元宇宙的下一站", "市场观察"]
+
+
+def test_drafts_and_scheduled_articles_never_appear(client, make_article):
+    make_article(title="元宇宙已发布")
+    make_article(title="元宇宙草稿", status=Article.Status.DRAFT)
+    make_article(title="元宇宙定时", published_at=timezone.now() + timedelta(days=1))
+    assert found(client, "元宇宙") == ["元宇宙已发布"]
+
+
+def test_staff_do_not_see_drafts_in_search_either(staff_client, make_article):
+    make_article(title="元宇宙草稿", status=Article.Status.DRAFT)
+    assert found(staff_client, "元宇宙") == []
+
+
+def test_search_document_follows_every_save(client, make_article):
+    article = make_article(title="旧标题", body="<p>区块链</p>")
+    article.title = "以太坊升级"
+    article.save()
+    assert found(client, "以太坊") == ["以太坊升级"]
+    assert found(client, "旧标题") == []
+
+
+def test_search_document_is_segmented_lowercased_plain_text(make_article):
+    article = make_article(title="Web3 在上海", body="<p>张江科学城&amp;<b>NFT</b></p>")
+    words = article.search_document.split()
+    assert {"web3", "上海", "张江", "科学城", "nft"} <= set(words)
+    assert "amp" not in words and "<b>" not in article.search_document
+
+
+def test_matches_are_highlighted_after_escaping(client, make_article):
+    make_article(
+        title="<script>元宇宙</script> 的未来",
+        description="关于元宇宙 & Web3 的 <b>思考</b>",
+    )
+    response = client.get(SEARCH, {"q": "元宇宙"})
+    html = response.content.decode()
+    assert "&lt;script&gt;<mark>元宇宙</mark>&lt;/script&gt; 的未来" in html
+    assert "<script>元宇宙" not in html
+    assert "关于<mark>元宇宙</mark> &amp; Web3 的 &lt;b&gt;思考&lt;/b&gt;" in html
+
+
+def test_excerpt_shows_the_body_passage_that_matches(client, make_article):
+    filler = "无关内容。" * 60
+    make_article(
+        title="长文", description="", body=f"<p>{filler}关键的张江科学城段落。{filler}</p>"
+    )
+    html = client.get(SEARCH, {"q": "张江科学城"}).content.decode()
+    assert "关键的<mark>张江科学城</mark>段落" in html
+
+
+def test_results_are_paginated_twenty_per_page_keeping_the_query(client, make_article):
+    for n in range(25):
+        make_article(title=f"元宇宙新闻{n}")
+    response = client.get(SEARCH, {"q": "元宇宙"})
+    assert len(response.context["articles"]) == 20
+    assert response.context["paginator"].count == 25
+    assert "q=%E5%85%83%E5%AE%87%E5%AE%99&amp;page=2" in response.content.decode()
+    assert len(found(client, "元宇宙", page=2)) == 5
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "x" * 5000,
+        "元宇宙" * 400,
+        "！！！，。",
+        "%",
+        "_",
+        "'",
+        '"',
+        "\\",
+        "' OR 1=1; --",
+        "'); DROP TABLE articles_article; --",
+        "a & b | !c <-> d:*",
+        "(((",
+        "\x00元宇宙",
+        "<script>alert(1)</script>",
+        "的",
+    ],
+)
+def test_odd_input_never_fails(client, corpus, query):
+    response = client.get(SEARCH, {"q": query})
+    assert response.status_code == 200
+    assert Article.objects.count() == 3
+
+
+def test_percent_is_not_a_wildcard(client, corpus):
+    assert found(client, "%") == []
+
+
+def test_empty_query_shows_the_form_without_results(client, corpus):
+    response = client.get(SEARCH)
+    assert response.status_code == 200
+    assert list(response.context["articles"]) == []
+    assert 'name="q"' in response.content.decode()
+
+
+def test_search_query_count_does_not_grow_with_results(client, make_article):
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(SEARCH, {"q": "元宇宙"}).status_code == 200
+        return len(ctx)
+
+    make_article(title="元宇宙一", authors=["甲"], tags=["标签"], topics=["专题"])
+    one = queries()
+    for n in range(29):
+        make_article(
+            title=f"元宇宙{n}", authors=["甲", f"乙{n}"], tags=["标签", f"t{n}"], topics=["专题"]
+        )
+    assert queries() == one
+
+
+def test_query_terms_drop_punctuation_and_stopwords():
+    assert search.query_terms("上海的 元宇宙！") == ["上海", "元宇宙"]
+    assert search.query_terms("！？") == []
+    assert search.query_terms("的") == ["的"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN index exists on PostgreSQL only")
+def test_postgresql_search_uses_the_gin_index(make_article):
+    make_article(title="元宇宙")
+    queryset = search.search(Article.objects.all(), "元宇宙")
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        plan = queryset.explain()
+        cursor.execute("SET enable_seqscan = on")
+    assert "article_search_gin_idx" in plan
