@@ -14,3 +14,6 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# django-axes needs the request, which Client.login() does not pass; tests that check the
+# login throttle switch it back on (tests/test_security_login.py).
+AXES_ENABLED = False
