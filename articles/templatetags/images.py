@@ -40,9 +40,7 @@ def picture(image, *, alt="", preset="card", sizes="", loading="lazy", fetchprio
     width, height = renditions.scaled_size(size, base)
     return {
         **context,
-        "src": renditions.rendition_url(
-            image.name, source_size=size, width=base, image_format=own
-        ),
+        "src": renditions.rendition_url(image.name, source_size=size, width=base, image_format=own),
         "width": width,
         "height": height,
         "webp_srcset": renditions.srcset(image.name, source_size=size, image_format="WEBP")
