@@ -1,10 +1,13 @@
 from django.contrib import admin, messages
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import admin_desk, admin_roles, permissions, revisions, services  # noqa: F401 (registers)
+from .admin_revisions import RevisionAdminMixin
 from .forms import ArticleAdminForm, AuthorAdminForm
 from .models import (
     Article,
@@ -36,9 +39,22 @@ class TaggedArticleInline(admin.TabularInline):
 
 
 class PlacementInline(admin.TabularInline):
+    """Read-only here: placements change on the curation desk, where capacity and the audit
+    log are enforced."""
+
     model = Placement
-    fields = ["slot", "position", "starts_at", "ends_at"]
+    fields = ["slot", "position", "starts_at", "ends_at", "created_by"]
+    readonly_fields = fields
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class PlacementFilter(admin.SimpleListFilter):
@@ -55,7 +71,7 @@ class PlacementFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline, TaggedArticleInline, PlacementInline]
     list_display = [
@@ -66,6 +82,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "status_label",
         "published_at",
         "slot_names",
+        "preview_link",
     ]
     list_display_links = ["thumbnail", "title"]
     list_filter = ["status", "section", "topics", PlacementFilter, "tags", "authors"]
@@ -73,11 +90,17 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["topics", "section"]
     prepopulated_fields = {}
-    readonly_fields = ["featured_image_preview", "created_at", "updated_at"]
+    readonly_fields = [
+        "featured_image_preview",
+        "schedule_state",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     actions = ["publish", "unpublish"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "body"]}),
+        (None, {"fields": ["title", "slug", "description", "body", "seen_version"]}),
         (
             _("题图"),
             {
@@ -90,10 +113,16 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         (_("分类"), {"fields": ["section", "topics"]}),
-        (_("发布"), {"fields": ["status", "published_at", "weight", "lightbox"]}),
+        (
+            _("发布"),
+            {"fields": ["schedule_state", "status", "published_at", "weight", "lightbox"]},
+        ),
         (
             _("元数据"),
-            {"fields": ["created_at", "updated_at", "extra"], "classes": ["collapse"]},
+            {
+                "fields": ["created_by", "created_at", "updated_at", "extra"],
+                "classes": ["collapse"],
+            },
         ),
     ]
 
@@ -109,6 +138,80 @@ class ArticleAdmin(admin.ModelAdmin):
                 Prefetch("placements", queryset=Placement.objects.select_related("slot")),
             )
         )
+
+    # Roles: the rules live in articles.permissions; the admin asks them on every request.
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or permissions.can_edit_article(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return permissions.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not permissions.can_publish(request.user):
+            fields += permissions.PUBLISH_FIELDS
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            labels = [
+                str(form.fields[name].label or name)
+                for name in form.changed_data
+                if name != "seen_version"
+            ]
+            comment = _("修改：%(fields)s") % {"fields": "、".join(labels) or "—"}
+        else:
+            comment = _("新建")
+        revisions.record(article=form.instance, by=request.user, comment=comment)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["conflict"] = getattr(context["adminform"].form, "conflict", None)
+        if obj is not None and obj.pk:
+            context["preview_url"] = obj.get_absolute_url()
+            context["revisions_url"] = reverse("admin:articles_article_revisions", args=[obj.pk])
+            context["can_propose"] = permissions.can_propose(request.user)
+            context["propose_url"] = (
+                reverse("admin:articles_placementproposal_add") + f"?article={obj.pk}"
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @admin.display(description=_("预览"))
+    def preview_link(self, obj):
+        label = _("查看") if obj.is_visible else _("预览")
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', obj.get_absolute_url(), label
+        )
+
+    @admin.display(description=_("发布状态"))
+    def schedule_state(self, obj):
+        if obj is None or obj.pk is None:
+            return _("草稿（尚未保存）")
+        when = (
+            timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")
+            if obj.published_at
+            else ""
+        )
+        if obj.is_scheduled:
+            return format_html(
+                "<strong>⏰ {}</strong>", _("定时发布：将于 %(when)s 对读者可见") % {"when": when}
+            )
+        if obj.is_visible:
+            return _("已发布：%(when)s 起对读者可见") % {"when": when}
+        return _("草稿：读者看不到")
 
     @admin.display(description=_("题图"))
     def thumbnail(self, obj):
@@ -148,14 +251,11 @@ class ArticleAdmin(admin.ModelAdmin):
     def slot_names(self, obj):
         return "、".join(placement.slot.name for placement in obj.placements.all()) or "—"
 
-    @admin.action(description=_("发布所选文章"))
+    @admin.action(description=_("发布所选文章"), permissions=["publish"])
     def publish(self, request, queryset):
-        now = timezone.now()
         count = 0
         for article in queryset.exclude(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.PUBLISHED
-            article.published_at = article.published_at or now
-            article.save()
+            services.publish_article(article=article, by=request.user)
             count += 1
         self.message_user(
             request,
@@ -163,12 +263,11 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("撤回所选文章（改为草稿）"))
+    @admin.action(description=_("撤回所选文章（改为草稿）"), permissions=["publish"])
     def unpublish(self, request, queryset):
         count = 0
         for article in queryset.filter(status=Article.Status.PUBLISHED):
-            article.status = Article.Status.DRAFT
-            article.save()
+            services.unpublish_article(article=article, by=request.user)
             count += 1
         self.message_user(
             request,
@@ -197,20 +296,5 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
 
 
-@admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
-    list_display = ["name", "key", "capacity", "position"]
-    list_editable = ["capacity", "position"]
-
-
-@admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
-    list_display = ["article", "slot", "position", "starts_at", "ends_at", "created_by"]
-    list_filter = ["slot"]
-    autocomplete_fields = ["article"]
-    search_fields = ["article__title"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+# Slot, Placement, PlacementProposal and PlacementLog admins and the curation desk live in
+# admin_desk.py; the role labels for groups and users in admin_roles.py.

@@ -1,9 +1,18 @@
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import permissions, revisions, services
 from .images import clean_image
-from .models import Article, Author
+from .models import Article, Author, Placement, PlacementProposal
+
+# The article form's placement inline is read-only: placements change on the curation desk,
+# through services that check capacity and write the audit log.
+_PLACEMENT_INLINE_FIELD = re.compile(r"^placements-\d+-(?P<field>\w+)$")
 
 
 def _reencoded(field_file):
@@ -13,10 +22,51 @@ def _reencoded(field_file):
     return field_file
 
 
+def _posts_placement_changes(data):
+    try:
+        total = int(data.get("placements-TOTAL_FORMS") or 0)
+        initial = int(data.get("placements-INITIAL_FORMS") or 0)
+    except ValueError:
+        return True
+    if total > initial:
+        return True
+    for key, value in data.items():
+        match = _PLACEMENT_INLINE_FIELD.match(key)
+        if match and match["field"] not in ("id", "article") and value:
+            return True
+    return False
+
+
 class ArticleAdminForm(forms.ModelForm):
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    # ArticleAdmin.get_form sets the requesting user on the form class it builds.
+    user = None
+
     class Meta:
         model = Article
-        exclude = ["tags"]
+        fields = [
+            "title",
+            "slug",
+            "description",
+            "body",
+            "featured_image",
+            "featured_image_alt",
+            "featured_image_caption",
+            "section",
+            "topics",
+            "status",
+            "published_at",
+            "weight",
+            "lightbox",
+            "extra",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.edit_version
 
     def clean_featured_image(self):
         return _reencoded(self.cleaned_data.get("featured_image"))
@@ -27,13 +77,152 @@ class ArticleAdminForm(forms.ModelForm):
             self.add_error(
                 "featured_image_alt", ValidationError(_("设置了题图时必须填写替代文字。"))
             )
+        self._refuse_what_the_user_may_not_change()
+        self._refuse_a_stale_edit()
         return cleaned
+
+    def _refuse_what_the_user_may_not_change(self):
+        """Crafted fields are refused, not silently dropped, so nothing half-saves."""
+        if self.user is None:
+            return
+        if not permissions.can_publish(self.user):
+            status = self.data.get(self.add_prefix("status"))
+            publish_time = [
+                self.data.get(self.add_prefix(key))
+                for key in ("published_at", "published_at_0", "published_at_1")
+            ]
+            current_status = self.instance.status or Article.Status.DRAFT
+            if (status and status != current_status) or any(publish_time):
+                raise ValidationError(
+                    _("你没有发布权限：状态和发布时间只能由编辑或审核人员修改。"),
+                    code="publish_denied",
+                )
+        if _posts_placement_changes(self.data):
+            raise ValidationError(
+                _("推荐位不能在文章表单里修改：编辑请提名，审核人员请到推荐位编辑台操作。"),
+                code="placement_denied",
+            )
+
+    def _refuse_a_stale_edit(self):
+        """Optimistic locking: refuse the save if someone saved since this form was opened."""
+        seen = self.cleaned_data.get("seen_version")
+        if not self.instance.pk or seen is None:
+            return
+        with transaction.atomic():
+            # Locked until the admin's transaction ends, so no save can slip in between.
+            current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        if current.edit_version == seen:
+            self.instance.edit_version = current.edit_version
+            return
+        revision = revisions.latest_revision(current)
+        who = (revision.user if revision else None) or _("其他人")
+        when = timezone.localtime(revision.date_created if revision else current.updated_at)
+        when_text = when.strftime("%Y-%m-%d %H:%M:%S")
+        self.conflict = {
+            "user": who,
+            "when": when,
+            "rows": revisions.compare(
+                revisions.current_field_dict(current),
+                self._posted_field_dict(current),
+                old_label=_("已保存的版本（%(user)s，%(when)s）")
+                % {"user": who, "when": when_text},
+                new_label=_("你的版本（尚未保存）"),
+            ),
+        }
+        # The next save, made after looking at the differences, is taken as the merge.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_version")] = str(current.edit_version)
+        raise ValidationError(
+            _(
+                "保存被拒绝：你打开这篇文章之后，%(user)s 于 %(when)s 修改并保存了它。"
+                "你的修改还在下面的表单里，没有丢失；请对照下方的差异手工合并，然后再保存一次。"
+            )
+            % {"user": who, "when": when_text},
+            code="edit_conflict",
+        )
+
+    def _posted_field_dict(self, current):
+        data = revisions.current_field_dict(current)
+        for name in revisions.TRACKED_FIELDS:
+            if name not in self.cleaned_data:
+                continue
+            value = self.cleaned_data[name]
+            if name == "topics":
+                value = sorted(topic.pk for topic in value)
+            elif name == "section":
+                value = value.pk if value else None
+            elif name == "featured_image":
+                value = str(getattr(value, "name", "") or "") if value else ""
+            data[Article._meta.get_field(name).attname] = value
+        return data
 
 
 class AuthorAdminForm(forms.ModelForm):
     class Meta:
         model = Author
-        fields = "__all__"
+        fields = ["name", "slug", "bio", "avatar", "user"]
 
     def clean_avatar(self):
         return _reencoded(self.cleaned_data.get("avatar"))
+
+
+class PlacementAdminForm(forms.ModelForm):
+    """Validates what services.place_article / update_placement will check again on save."""
+
+    class Meta:
+        model = Placement
+        fields = ["slot", "article", "position", "starts_at", "ends_at"]
+
+    def clean(self):
+        cleaned = super().clean()
+        slot, article = cleaned.get("slot"), cleaned.get("article")
+        if not slot or not article:
+            return cleaned
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("结束时间必须晚于开始时间。"))
+            return cleaned
+        existing = slot.placements.filter(article=article).exclude(pk=self.instance.pk)
+        if existing.exists():
+            raise ValidationError(
+                _("《%(title)s》已经在「%(slot)s」中。") % {"title": article, "slot": slot}
+            )
+        if not self.instance.pk or {"slot", "starts_at", "ends_at"} & set(self.changed_data):
+            services.check_capacity(
+                slot=slot,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                exclude=self.instance if self.instance.pk else None,
+            )
+        return cleaned
+
+
+class PlacementProposalForm(forms.ModelForm):
+    class Meta:
+        model = PlacementProposal
+        fields = ["slot", "article", "starts_at", "ends_at", "note"]
+
+    def clean(self):
+        cleaned = super().clean()
+        slot, article = cleaned.get("slot"), cleaned.get("article")
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            self.add_error("ends_at", _("结束时间必须晚于开始时间。"))
+        if slot and article:
+            if slot.placements.filter(article=article).exists():
+                raise ValidationError(
+                    _("《%(title)s》已经在「%(slot)s」中。") % {"title": article, "slot": slot}
+                )
+            pending = slot.proposals.filter(
+                article=article, status=PlacementProposal.Status.PENDING
+            )
+            if pending.exists():
+                raise ValidationError(
+                    _("《%(title)s》已有一条待审核的「%(slot)s」提名。")
+                    % {"title": article, "slot": slot}
+                )
+        return cleaned
+
+
+class RejectProposalForm(forms.Form):
+    reason = forms.CharField(label=_("拒绝理由"), required=False, max_length=500)

@@ -17,7 +17,7 @@ EDITOR = WRITER + [
     "add_placementproposal", "delete_contentissue",
 ]
 MODERATOR = EDITOR + [
-    "moderate_placement", "add_placement", "change_placement", "delete_placement",
+    "moderate_placement", "add_placement", "change_placement", "delete_placement", "change_slot",
     "change_placementproposal", "view_placementlog",
 ]
 ROLES = {"Writer": WRITER, "Editor": EDITOR, "Moderator": MODERATOR}

@@ -1,0 +1,400 @@
+"""Curation in the admin: slots, placements, proposals, the audit log and the curation desk.
+
+Every write goes through articles.services, which checks the role, the slot's capacity and
+writes the PlacementLog.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import permissions, services
+from .forms import PlacementAdminForm, PlacementProposalForm
+from .models import Placement, PlacementLog, PlacementProposal, Slot
+
+EXPIRED_SHOWN = 10
+
+
+def placement_state(placement, *, now):
+    if placement.ends_at and placement.ends_at <= now:
+        return "expired"
+    if placement.starts_at and placement.starts_at > now:
+        return "scheduled"
+    if not placement.article.is_visible:
+        return "waiting"  # window open, but the article is a draft or scheduled itself
+    return "live"
+
+
+STATE_LABELS = {
+    "live": _("在线"),
+    "scheduled": _("已排期"),
+    "waiting": _("等待文章发布"),
+    "expired": _("已过期"),
+}
+
+
+class _ModerateMixin:
+    def has_moderate_permission(self, request):
+        return permissions.can_moderate(request.user)
+
+
+@admin.register(Slot)
+class SlotAdmin(admin.ModelAdmin):
+    list_display = ["name", "key", "capacity", "position"]
+    list_editable = ["capacity", "position"]
+
+    def get_urls(self):
+        return [
+            path("desk/", self.admin_site.admin_view(self.desk_view), name="articles_slot_desk"),
+        ] + super().get_urls()
+
+    def desk_view(self, request):
+        user = request.user
+        if not (permissions.can_moderate(user) or user.has_perm("articles.view_placement")):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._desk_post(request)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": Slot._meta,
+            "title": _("推荐位编辑台"),
+            "columns": desk_columns(),
+            "can_moderate": permissions.can_moderate(user),
+            "placement_add_url": reverse("admin:articles_placement_add"),
+            "log_url": reverse("admin:articles_placementlog_changelist"),
+        }
+        return TemplateResponse(request, "admin/articles/slot/desk.html", context)
+
+    def _desk_post(self, request):
+        action = request.POST.get("action")
+        handler = DESK_ACTIONS.get(action)
+        if handler is None:
+            messages.error(request, _("未知的操作。"))
+            return redirect("admin:articles_slot_desk")
+        try:
+            with transaction.atomic():
+                done = handler(request)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, done)
+        return redirect("admin:articles_slot_desk")
+
+
+def desk_columns(*, now=None):
+    """Each slot with its placements sorted into live / scheduled / expired, and proposals."""
+    now = now or timezone.now()
+    placements = Placement.objects.select_related("article", "created_by").order_by(
+        "position", "pk"
+    )
+    proposals = PlacementProposal.objects.filter(
+        status=PlacementProposal.Status.PENDING
+    ).select_related("article", "proposed_by")
+    columns = []
+    for slot in Slot.objects.all():
+        groups = {"live": [], "scheduled": [], "waiting": [], "expired": []}
+        for placement in placements:
+            if placement.slot_id == slot.pk:
+                placement.state = placement_state(placement, now=now)
+                placement.state_label = STATE_LABELS[placement.state]
+                groups[placement.state].append(placement)
+        groups["expired"].sort(key=lambda p: p.ends_at, reverse=True)
+        active = groups["live"] + groups["scheduled"] + groups["waiting"]
+        active.sort(key=lambda p: (p.position, p.pk))
+        columns.append(
+            {
+                "slot": slot,
+                "live": groups["live"],
+                "upcoming": sorted(
+                    groups["scheduled"] + groups["waiting"], key=lambda p: (p.position, p.pk)
+                ),
+                "active_ids": [p.pk for p in active],
+                "expired": groups["expired"][:EXPIRED_SHOWN],
+                "expired_total": len(groups["expired"]),
+                "proposals": [p for p in proposals if p.slot_id == slot.pk],
+            }
+        )
+    return columns
+
+
+class WindowForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    ends_at = forms.DateTimeField(
+        required=False, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+
+
+def _placement(request):
+    return get_object_or_404(
+        Placement.objects.select_related("slot", "article"), pk=request.POST.get("placement")
+    )
+
+
+def _proposal(request):
+    return get_object_or_404(
+        PlacementProposal.objects.select_related("slot", "article"),
+        pk=request.POST.get("proposal"),
+    )
+
+
+def _move(request):
+    placement = _placement(request)
+    order = [
+        p.pk
+        for p in Placement.objects.filter(slot=placement.slot).order_by("position", "pk")
+        if placement_state(p, now=timezone.now()) != "expired" or p.pk == placement.pk
+    ]
+    index = order.index(placement.pk)
+    step = -1 if request.POST.get("direction") == "up" else 1
+    if 0 <= index + step < len(order):
+        order[index], order[index + step] = order[index + step], order[index]
+    services.reorder_slot(slot=placement.slot, placement_ids=order, by=request.user)
+    return _("已调整「%(slot)s」的顺序。") % {"slot": placement.slot}
+
+
+def _reorder(request):
+    slot = get_object_or_404(Slot, pk=request.POST.get("slot"))
+    ids = [pk for pk in request.POST.get("order", "").replace(" ", "").split(",") if pk]
+    if not all(pk.isdigit() for pk in ids):
+        raise ValidationError(_("顺序格式不对。"))
+    services.reorder_slot(slot=slot, placement_ids=ids, by=request.user)
+    return _("已调整「%(slot)s」的顺序。") % {"slot": slot}
+
+
+def _window(request):
+    placement = _placement(request)
+    form = WindowForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("时间格式不对，请用 年-月-日 时:分。"))
+    services.update_placement(
+        placement=placement,
+        by=request.user,
+        starts_at=form.cleaned_data["starts_at"],
+        ends_at=form.cleaned_data["ends_at"],
+    )
+    return _("已更新《%(title)s》的起止时间。") % {"title": placement.article}
+
+
+def _remove(request):
+    placement = _placement(request)
+    services.remove_placement(placement=placement, by=request.user)
+    return _("已把《%(title)s》移出「%(slot)s」。") % {
+        "title": placement.article,
+        "slot": placement.slot,
+    }
+
+
+def _approve(request):
+    proposal = _proposal(request)
+    services.approve_proposal(proposal=proposal, by=request.user)
+    return _("已批准：《%(title)s》进入「%(slot)s」。") % {
+        "title": proposal.article,
+        "slot": proposal.slot,
+    }
+
+
+def _reject(request):
+    proposal = _proposal(request)
+    reason = request.POST.get("reason", "")[:500]
+    services.reject_proposal(proposal=proposal, by=request.user, reason=reason)
+    return _("已拒绝《%(title)s》的「%(slot)s」提名。") % {
+        "title": proposal.article,
+        "slot": proposal.slot,
+    }
+
+
+DESK_ACTIONS = {
+    "move": _move,
+    "reorder": _reorder,
+    "window": _window,
+    "remove": _remove,
+    "approve": _approve,
+    "reject": _reject,
+}
+
+
+@admin.register(Placement)
+class PlacementAdmin(admin.ModelAdmin):
+    form = PlacementAdminForm
+    list_display = ["article", "slot", "position", "starts_at", "ends_at", "state", "created_by"]
+    list_filter = ["slot"]
+    list_select_related = ["article", "slot", "created_by"]
+    autocomplete_fields = ["article"]
+    search_fields = ["article__title"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["slot", "article"] if obj else []
+
+    def get_changeform_initial_data(self, request):
+        return {key: value for key, value in request.GET.items() if key in ("slot", "article")}
+
+    @admin.display(description=_("状态"))
+    def state(self, obj):
+        return STATE_LABELS[placement_state(obj, now=timezone.now())]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            services.update_placement(
+                placement=obj,
+                by=request.user,
+                position=data["position"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+            )
+            return
+        placement = services.place_article(
+            article=data["article"],
+            slot=data["slot"],
+            by=request.user,
+            position=data["position"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+        )
+        obj.pk, obj.created_by, obj.created_at = (
+            placement.pk,
+            placement.created_by,
+            placement.created_at,
+        )
+
+    def delete_model(self, request, obj):
+        services.remove_placement(placement=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for placement in queryset.select_related("slot", "article"):
+            services.remove_placement(placement=placement, by=request.user)
+
+
+@admin.register(PlacementProposal)
+class PlacementProposalAdmin(_ModerateMixin, admin.ModelAdmin):
+    form = PlacementProposalForm
+    list_display = [
+        "article",
+        "slot",
+        "status",
+        "proposed_by",
+        "proposed_at",
+        "decided_by",
+        "decided_at",
+    ]
+    list_filter = ["status", "slot"]
+    list_select_related = ["article", "slot", "proposed_by", "decided_by"]
+    autocomplete_fields = ["article"]
+    search_fields = ["article__title", "note"]
+    actions = ["approve", "reject"]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # proposals are decided with the actions below or on the desk
+
+    def get_changeform_initial_data(self, request):
+        return {key: value for key, value in request.GET.items() if key in ("slot", "article")}
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        proposal = services.propose_placement(
+            article=data["article"],
+            slot=data["slot"],
+            by=request.user,
+            note=data["note"],
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+        )
+        obj.pk, obj.proposed_by, obj.proposed_at = (
+            proposal.pk,
+            proposal.proposed_by,
+            proposal.proposed_at,
+        )
+
+    def _decide(self, request, queryset, decide, done_message):
+        done = 0
+        for proposal in queryset.filter(status=PlacementProposal.Status.PENDING):
+            try:
+                with transaction.atomic():
+                    decide(proposal=proposal, by=request.user)
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, message, messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message(done) % done, messages.SUCCESS)
+
+    @admin.action(description=_("批准所选提名"), permissions=["moderate"])
+    def approve(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            services.approve_proposal,
+            lambda n: ngettext("已批准 %d 条提名。", "已批准 %d 条提名。", n),
+        )
+
+    @admin.action(description=_("拒绝所选提名"), permissions=["moderate"])
+    def reject(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            services.reject_proposal,
+            lambda n: ngettext("已拒绝 %d 条提名。", "已拒绝 %d 条提名。", n),
+        )
+
+
+CHANGE_LABELS = {
+    "position": _("顺序"),
+    "starts_at": _("开始时间"),
+    "ends_at": _("结束时间"),
+    "note": _("理由"),
+    "reason": _("拒绝理由"),
+    "proposed_by": _("提名人"),
+    "before": _("原顺序"),
+    "after": _("新顺序"),
+}
+
+
+def _readable_change(value):
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict) and set(value) == {"from", "to"}:
+        return f"{_readable_change(value['from'])} → {_readable_change(value['to'])}"
+    if isinstance(value, list):
+        return "、".join(str(item) for item in value)
+    return str(value)
+
+
+@admin.register(PlacementLog)
+class PlacementLogAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "slot", "article_title", "user", "change_summary"]
+    list_filter = ["action", "slot", ("user", admin.RelatedOnlyFieldListFilter), "created_at"]
+    list_select_related = ["slot", "user"]
+    search_fields = ["article_title"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("变更"))
+    def change_summary(self, obj):
+        return format_html_join(
+            format_html("<br>"),
+            "{}：{}",
+            (
+                (CHANGE_LABELS.get(key, key), _readable_change(value))
+                for key, value in (obj.changes or {}).items()
+            ),
+        )
