@@ -284,6 +284,11 @@ class Article(models.Model):
             self.edit_version = (self.edit_version or 0) + 1
         super().save(*args, **kwargs)
         make_featured_renditions(self)
+        if self.source_path:
+            # Imported articles: drop the content issues this save has fixed.
+            from .hugo.issues import recheck_content_issues
+
+            recheck_content_issues(self)
 
     @property
     def byline(self):

@@ -259,15 +259,17 @@ class _Run:
         topics = [self.topics.get(term) for _, term in fields.topics]
         topics = list({t.pk: t for t in topics}.values())
         slots = [key for key in fields.slots if key in self.slots]
-        state = _digest(
-            article, [a.pk for a in authors], [t.name for t in tags], [t.pk for t in topics], slots
-        )
-        article.source_digest = file_digest + state
         article.imported_at = timezone.now()
         article.save(touch=False)
         self._relations(
             article, is_new=is_new, authors=authors, tags=tags, topics=topics, slots=slots
         )
+        # Hashed after save(), which may rewrite the body (renditions), so it matches the row.
+        state = _digest(
+            article, [a.pk for a in authors], [t.name for t in tags], [t.pk for t in topics], slots
+        )
+        article.source_digest = file_digest + state
+        Article.objects.filter(pk=article.pk).update(source_digest=article.source_digest)
         if not is_new:
             ContentIssue.objects.filter(article=article).delete()
         ContentIssue.objects.bulk_create(

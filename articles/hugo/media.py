@@ -34,7 +34,7 @@ class ImageStore:
     def __init__(self, *, site, dry_run=False):
         self.site = site
         self.dry_run = dry_run
-        self._stored = {}  # resolved source path -> media name
+        self._stored = {}  # resolved source path or content hash -> media name
 
     def classify(self, ref):
         """-> ("remote", url) | ("local", Path) | ImageProblem."""
@@ -99,6 +99,9 @@ class ImageStore:
                 ContentIssue.Kind.UNREADABLE_IMAGE, ref, f"image '{ref}' unreadable: {exc.strerror}"
             )
         digest = hashlib.sha256(raw).hexdigest()
+        if digest in self._stored:
+            self._stored[source] = self._stored[digest]
+            return self._stored[digest]
         suffix = Path(source).suffix.lower()
         if suffix in _EXTENSIONS:
             # A file we wrote ourselves (an export re-imported) is already clean: reuse it.
@@ -120,7 +123,7 @@ class ImageStore:
         if not self.dry_run and not default_storage.exists(name):
             cleaned.seek(0)
             name = default_storage.save(name, cleaned)
-        self._stored[source] = name
+        self._stored[source] = self._stored[digest] = name
         return name
 
 
