@@ -1,9 +1,13 @@
-"""More reading: related articles and the archive's month list."""
+"""More reading: related articles, reading time and the archive's month list."""
 
+import re
+
+from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 
 from .models import Article
+from .search import plain_text
 
 RELATED_LIMIT = 4
 
@@ -38,3 +42,17 @@ def archive_months():
         .order_by("-month")
     )
     return [(row["month"], row["total"]) for row in rows]
+
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
+LATIN_WORDS_PER_MINUTE = 200
+
+
+def reading_minutes(body_html):
+    """Minutes to read: Chinese characters at READING_CPM a minute, plus English words (and
+    numbers) at 200 a minute; punctuation, markup and entities don't count. At least 1."""
+    text = plain_text(body_html)
+    minutes = len(_HAN.findall(text)) / settings.NEWSROOM["READING_CPM"]
+    minutes += len(_LATIN_WORD.findall(text)) / LATIN_WORDS_PER_MINUTE
+    return max(1, round(minutes))

@@ -1,0 +1,117 @@
+"""RSS and Atom feeds: the site's and one per section, topic, tag and author."""
+
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Author, Section, Tag, Topic
+
+pytestmark = pytest.mark.django_db
+
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def story(make_article, image_upload):
+    section = Section.objects.create(name="资讯", slug="news")
+    return make_article(
+        title="上海元宇宙大会开幕",
+        description="大会摘要",
+        body='<p>正文<a href="/tags/x/">链接</a><img src="/media/a.png" alt="图"></p>',
+        section=section,
+        authors=["林晓舟", "Cindy"],
+        tags=["Web3"],
+        topics=["元宇宙"],
+        featured_image=image_upload("cover.png"),
+        featured_image_alt="封面",
+    )
+
+
+def rss_items(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    return ElementTree.fromstring(response.content).findall("./channel/item")
+
+
+def test_rss_item_has_full_content_author_dates_categories_and_image(client, story):
+    (item,) = rss_items(client, reverse("articles:feed"))
+    assert item.findtext("title") == "上海元宇宙大会开幕"
+    assert item.findtext("link") == "http://example.com" + story.get_absolute_url()
+    assert item.findtext("description") == "大会摘要"
+    content = item.findtext(CONTENT)
+    assert "<p>正文" in content
+    assert 'href="http://example.com/tags/x/"' in content
+    assert 'src="http://example.com/media/a.png"' in content
+    assert "林晓舟" in item.findtext(
+        "{http://purl.org/dc/elements/1.1/}creator", ""
+    ) + item.findtext("author", "")
+    assert item.findtext("pubDate")
+    assert {c.text for c in item.findall("category")} == {"资讯", "元宇宙", "Web3"}
+    enclosure = item.find("enclosure")
+    assert enclosure.get("url").startswith("http://example.com/media/articles/")
+    assert enclosure.get("type") == "image/png"
+    assert int(enclosure.get("length")) > 0
+
+
+def test_atom_entry_has_html_content_and_updated(client, story):
+    response = client.get(reverse("articles:feed-atom"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    (entry,) = ElementTree.fromstring(response.content).findall(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}content").get("type") == "html"
+    assert "<p>正文" in entry.findtext(f"{ATOM}content")
+    assert entry.findtext(f"{ATOM}author/{ATOM}name") == "林晓舟、Cindy"
+    assert entry.findtext(f"{ATOM}updated")
+    assert entry.find(f"{ATOM}link[@rel='enclosure']") is not None
+
+
+def test_feeds_leave_out_drafts_and_scheduled_articles(client, make_article):
+    make_article(title="可见")
+    make_article(title="草稿", status=Article.Status.DRAFT)
+    make_article(title="定时", published_at=timezone.now() + timedelta(hours=2))
+    titles = [i.findtext("title") for i in rss_items(client, reverse("articles:feed"))]
+    assert titles == ["可见"]
+
+
+@pytest.mark.parametrize(
+    ("model", "name"),
+    [(Section, "section"), (Topic, "topic"), (Tag, "tag"), (Author, "author")],
+)
+def test_taxonomy_feeds_carry_only_their_articles(client, story, make_article, model, name):
+    make_article(title="别的文章", authors=["别人"], tags=["其他"], topics=["其他"])
+    obj = model.objects.get(
+        name={"section": "资讯", "topic": "元宇宙", "tag": "Web3", "author": "林晓舟"}[name]
+    )
+    for suffix in ("feed", "feed-atom"):
+        url = reverse(f"articles:{name}-{suffix}", kwargs={"slug": obj.slug})
+        response = client.get(url)
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert "上海元宇宙大会开幕" in text and "别的文章" not in text
+        assert obj.name in text
+
+
+def test_unknown_taxonomy_feed_is_404(client, db):
+    assert client.get(reverse("articles:tag-feed", kwargs={"slug": "nope"})).status_code == 404
+
+
+def test_feed_query_count_does_not_grow_with_items(client, make_article):
+    def queries():
+        cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("articles:feed")).status_code == 200
+        return len(ctx)
+
+    make_article(authors=["甲"], tags=["t"], topics=["专题"])
+    queries()  # the first request also looks up the current Site, then caches it
+    one = queries()
+    for n in range(29):
+        make_article(authors=["甲", f"乙{n}"], tags=["t", f"t{n}"], topics=["专题"])
+    assert queries() == one

@@ -1,0 +1,120 @@
+"""More reading: related articles, reading time, breadcrumbs, archives, error pages."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Section
+from articles.reading import related_articles
+
+pytestmark = pytest.mark.django_db
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_related_articles_rank_by_shared_topics_and_tags(make_article):
+    article = make_article(title="本文", topics=["元宇宙", "GameFi"], tags=["Web3", "NFT"])
+    make_article(title="共享一个", tags=["NFT"])
+    make_article(title="共享三个", topics=["元宇宙", "GameFi"], tags=["Web3"])
+    make_article(title="无关", topics=["其他"], tags=["其他"])
+    make_article(title="草稿", topics=["元宇宙", "GameFi"], status=Article.Status.DRAFT)
+    make_article(title="定时", tags=["NFT"], published_at=timezone.now() + timedelta(days=1))
+    article = Article.objects.for_listing().get(pk=article.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        titles = [a.title for a in related_articles(article)]
+    assert titles == ["共享三个", "共享一个"]
+    assert len(ctx) == 1
+
+
+def test_article_page_shows_related_articles_and_breadcrumbs(client, make_article):
+    section = Section.objects.create(name="资讯", slug="news")
+    article = make_article(title="本文", section=section, tags=["Web3"])
+    make_article(title="相关的文章", tags=["Web3"])
+    html = client.get(article.get_absolute_url()).text
+    assert "相关的文章" in html
+    crumbs = html.split('class="breadcrumbs"')[1].split("</nav>")[0]
+    assert 'href="/"' in crumbs and 'href="/sections/news/"' in crumbs and "本文" in crumbs
+
+
+@pytest.mark.parametrize(
+    ("body", "minutes"),
+    [
+        ("<p>" + "字" * 400 + "</p>", 1),
+        ("<p>" + "字" * 2000 + "</p>", 5),
+        ("<p>" + "字" * 1000 + "</p>" + "<p>" + "word " * 400 + "</p>", 4),
+        ("<p>" + "&nbsp;，。" * 2000 + "</p>", 1),
+        ("", 1),
+    ],
+)
+def test_reading_time_counts_chinese_characters_and_english_words(make_article, body, minutes):
+    assert make_article(body=body).reading_minutes == minutes
+
+
+@pytest.fixture
+def dated(make_article):
+    def at(year, month, day, hour=12, **fields):
+        return make_article(
+            published_at=datetime(year, month, day, hour, tzinfo=SHANGHAI), **fields
+        )
+
+    return at
+
+
+def test_archive_index_lists_months_with_counts(client, dated):
+    dated(2024, 1, 5, title="一月一")
+    dated(2024, 1, 31, 23, title="一月末")  # 15:00 UTC, still January in Shanghai
+    dated(2023, 12, 1, title="去年")
+    dated(2024, 2, 1, title="草稿", status=Article.Status.DRAFT)
+    response = client.get(reverse("articles:archive"))
+    years = response.context["years"]
+    assert [year for year, _ in years] == [2024, 2023]
+    assert [(m.month, total) for m, total in years[0][1]] == [(1, 2)]
+    assert reverse("articles:archive-month", kwargs={"year": 2024, "month": "01"}) in response.text
+
+
+def test_month_archive_shows_that_month_only(client, dated):
+    dated(2024, 1, 31, 23, title="一月末")
+    dated(2024, 2, 1, 1, title="二月初")
+    response = client.get(reverse("articles:archive-month", kwargs={"year": 2024, "month": "01"}))
+    assert [a.title for a in response.context["articles"]] == ["一月末"]
+    assert "二月初" not in response.text
+
+
+def test_year_archive_is_paginated_and_newest_first(client, dated):
+    for day in range(1, 23):
+        dated(2024, 3, day, title=f"三月{day}")
+    dated(2023, 3, 1, title="去年")
+    response = client.get(reverse("articles:archive-year", kwargs={"year": 2024}))
+    titles = [a.title for a in response.context["articles"]]
+    assert len(titles) == 20 and titles[0] == "三月22"
+    assert "去年" not in titles
+
+
+def test_empty_or_future_archive_pages_are_404(client, dated):
+    dated(2024, 1, 5, title="一月")
+    dated(2030, 1, 5, title="定时", status=Article.Status.PUBLISHED)
+    assert (
+        client.get(
+            reverse("articles:archive-month", kwargs={"year": 2024, "month": "02"})
+        ).status_code
+        == 404
+    )
+    assert client.get(reverse("articles:archive-year", kwargs={"year": 2030})).status_code == 404
+    assert client.get("/archive/2024/13/").status_code == 404
+
+
+def test_404_page_is_in_the_site_look(client, db, settings):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "site.css" in response.text and "site-header" in response.text
+
+
+def test_500_page_renders_without_context_or_database():
+    html = render_to_string("500.html")
+    assert "500" in html and "<html" in html

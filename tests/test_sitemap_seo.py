@@ -1,0 +1,157 @@
+"""sitemap.xml, robots.txt and the metadata every page carries."""
+
+import json
+import re
+from datetime import timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Section, Tag
+
+pytestmark = pytest.mark.django_db
+
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_entries(client):
+    response = client.get(reverse("sitemap"))
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)
+    return {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root.findall(f"{SM}url")}
+
+
+def test_sitemap_lists_visible_articles_with_lastmod_and_their_taxonomy(client, make_article):
+    section = Section.objects.create(name="资讯", slug="news")
+    Section.objects.create(name="空栏目", slug="empty")
+    visible = make_article(
+        title="可见", section=section, tags=["Web3"], authors=["林晓舟"], topics=["元宇宙"]
+    )
+    draft = make_article(title="草稿", status=Article.Status.DRAFT, tags=["草稿标签"])
+    scheduled = make_article(title="定时", published_at=timezone.now() + timedelta(days=1))
+    entries = sitemap_entries(client)
+    base = "http://example.com"
+    assert entries[
+        base + visible.get_absolute_url()
+    ] == visible.updated_at.date().isoformat() or entries[
+        base + visible.get_absolute_url()
+    ].startswith(visible.updated_at.date().isoformat()[:7])
+    assert base + draft.get_absolute_url() not in entries
+    assert base + scheduled.get_absolute_url() not in entries
+    assert base + section.get_absolute_url() in entries
+    assert base + "/sections/empty/" not in entries
+    assert base + Tag.objects.get(name="Web3").get_absolute_url() in entries
+    assert base + Tag.objects.get(name="草稿标签").get_absolute_url() not in entries
+    assert base + "/authors/" + visible.byline[0].slug + "/" in entries
+    assert base + visible.topics.get().get_absolute_url() in entries
+    assert base + reverse("articles:archive") in entries
+
+
+def test_robots_txt_names_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.text
+    assert "Disallow: /admin/" in response.text
+
+
+def head_of(client, url):
+    response = client.get(url)
+    assert response.status_code in (200, 404), url
+    return response.text.split("</head>")[0]
+
+
+def meta(head, attribute, name):
+    match = re.search(rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)"', head)
+    return match and match.group(1)
+
+
+@pytest.fixture
+def pages(make_article, image_upload):
+    section = Section.objects.create(name="资讯", slug="news", description="栏目简介")
+    article = make_article(
+        title="上海元宇宙大会",
+        description="大会摘要",
+        section=section,
+        tags=["Web3"],
+        authors=["林晓舟"],
+        featured_image=image_upload("cover.png"),
+        featured_image_alt="封面图",
+    )
+    return {
+        "home": "/",
+        "list": reverse("articles:article-list"),
+        "article": article.get_absolute_url(),
+        "section": section.get_absolute_url(),
+        "tag": Tag.objects.get().get_absolute_url(),
+        "author": article.byline[0].get_absolute_url(),
+        "search": reverse("articles:search") + "?q=上海",
+        "archive": reverse("articles:archive"),
+        "missing": "/articles/nope/",
+    }
+
+
+def test_every_page_has_title_description_canonical_open_graph_and_twitter(client, pages):
+    for name, url in pages.items():
+        head = head_of(client, url)
+        assert re.search(r"<title>[^<]+</title>", head), name
+        assert meta(head, "name", "description"), name
+        assert re.search(r'<link rel="canonical" href="http://testserver/', head), name
+        for prop in ("og:title", "og:description", "og:url", "og:type", "og:site_name"):
+            assert meta(head, "property", prop), (name, prop)
+        assert meta(head, "name", "twitter:card"), name
+
+
+def test_article_page_metadata_uses_the_article_and_its_image(client, pages):
+    head = head_of(client, pages["article"])
+    assert meta(head, "property", "og:title") == "上海元宇宙大会"
+    assert meta(head, "name", "description") == "大会摘要"
+    assert meta(head, "property", "og:type") == "article"
+    assert meta(head, "property", "og:image").startswith("http://testserver/media/articles/")
+    assert meta(head, "property", "og:image:alt") == "封面图"
+    assert meta(head, "name", "twitter:card") == "summary_large_image"
+    assert meta(head, "property", "article:tag") == "Web3"
+
+
+def test_section_page_metadata_and_feed_links(client, pages):
+    head = head_of(client, pages["section"])
+    assert meta(head, "property", "og:title") == "资讯"
+    assert meta(head, "name", "description") == "栏目简介"
+    assert 'href="/sections/news/feed/"' in head and 'href="/sections/news/feed/atom/"' in head
+    assert 'type="application/rss+xml"' in head
+
+
+def test_canonical_keeps_the_page_number_and_drops_other_parameters(client, make_article):
+    for n in range(21):
+        make_article(title=f"文章{n}")
+    head = head_of(client, reverse("articles:article-list") + "?page=2&utm_source=x")
+    assert '<link rel="canonical" href="http://testserver/articles/?page=2">' in head
+
+
+def test_search_pages_are_not_indexed(client, db):
+    assert 'name="robots" content="noindex' in head_of(client, reverse("articles:search") + "?q=x")
+
+
+def json_ld(text):
+    (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
+    return block, json.loads(block)
+
+
+def test_article_page_has_news_article_json_ld(client, pages):
+    _, data = json_ld(client.get(pages["article"]).text)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == "上海元宇宙大会"
+    assert data["datePublished"] and data["dateModified"]
+    assert data["author"][0]["name"] == "林晓舟"
+    assert data["image"][0].startswith("http://testserver/media/")
+    assert data["publisher"]["@type"] == "Organization"
+
+
+def test_json_ld_cannot_be_broken_out_of(client, make_article):
+    evil = '</script><script>alert("x")</script> & <!--'
+    article = make_article(title=evil, description=evil)
+    block, data = json_ld(client.get(article.get_absolute_url()).text)
+    assert "</script" not in block and "<!--" not in block and "&" not in block
+    assert data["headline"] == evil
