@@ -3,7 +3,6 @@ from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.fields import CKEditor5Field
 from taggit.managers import TaggableManager
@@ -313,9 +312,9 @@ class Article(models.Model):
 
     @property
     def reading_minutes(self):
-        text = strip_tags(self.body)
-        per_minute = settings.NEWSROOM["READING_CPM"]
-        return max(1, round(len("".join(text.split())) / per_minute))
+        from .reading import reading_minutes
+
+        return reading_minutes(self.body)
 
 
 class ArticleAuthor(models.Model):
