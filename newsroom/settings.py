@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above GZip: a cached page is stored compressed (docs/PERFORMANCE.md).
+    "articles.caching.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -139,8 +141,18 @@ if REDIS_URL:
             "KEY_PREFIX": "newsroom",
         }
     }
+    # Sessions survive a worker restart and are shared by every app server.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Page cache for anonymous readers (articles/caching.py). On by default only with a shared
+# cache: with per-process local memory a publish could not reach the other workers' copies.
+PAGE_CACHE = {
+    "ENABLED": env_bool("PAGE_CACHE", default=bool(REDIS_URL)),
+    "TIMEOUT": int(os.environ.get("PAGE_CACHE_TIMEOUT", "300")),
+    "PROXY_MAX_AGE": 1,
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

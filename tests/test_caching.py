@@ -1,0 +1,207 @@
+"""The page cache: anonymous readers get cached pages, and no change is ever served stale."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Placement, Slot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": True, "TIMEOUT": 300}
+
+
+def fetch(client, url, **headers):
+    response = client.get(url, headers=headers)
+    return response, response.content.decode()
+
+
+def wait_until(moment):
+    """Sleep until `moment` has passed (a real clock: the cache's timeouts use it too)."""
+    time.sleep(max(0.0, (moment - timezone.now()).total_seconds()) + 0.05)
+
+
+def test_second_anonymous_request_is_served_from_the_cache(client, make_article):
+    article = make_article(title="缓存命中")
+    first, _ = fetch(client, article.get_absolute_url())
+    second, body = fetch(client, article.get_absolute_url())
+
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == "hit"
+    assert "缓存命中" in body
+    assert "public" in second["Cache-Control"]
+    assert "max-age=1" in second["Cache-Control"]
+    assert second["ETag"] == first["ETag"]
+    assert second["Last-Modified"]
+
+
+def test_conditional_get_with_the_current_etag_gets_304(client, make_article):
+    article = make_article()
+    etag = fetch(client, article.get_absolute_url())[0]["ETag"]
+
+    response = client.get(article.get_absolute_url(), headers={"If-None-Match": etag})
+
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_etag_changes_when_content_changes(client, make_article):
+    article = make_article()
+    etag = fetch(client, article.get_absolute_url())[0]["ETag"]
+    article.title = "改了标题"
+    article.save()
+
+    response = client.get(article.get_absolute_url(), headers={"If-None-Match": etag})
+
+    assert response.status_code == 200
+    assert "改了标题" in response.content.decode()
+
+
+def test_publishing_shows_at_once_on_cached_home_list_and_tag_pages(client, make_article):
+    make_article(title="旧闻", tags=["元宇宙"])
+    tag_url = reverse("articles:tag-detail", kwargs={"slug": "yuan-yu-zhou"})
+    urls = [reverse("articles:home"), reverse("articles:article-list"), tag_url]
+    for url in urls:
+        fetch(client, url)
+        assert fetch(client, url)[0]["X-Page-Cache"] == "hit"
+
+    make_article(title="刚刚发布", tags=["元宇宙"])
+
+    for url in urls:
+        assert "刚刚发布" in fetch(client, url)[1], url
+
+
+def test_editing_shows_at_once(client, make_article):
+    article = make_article(title="初稿标题")
+    fetch(client, article.get_absolute_url())
+    article.title = "修订后的标题"
+    article.save()
+
+    assert "修订后的标题" in fetch(client, article.get_absolute_url())[1]
+    assert "修订后的标题" in fetch(client, reverse("articles:article-list"))[1]
+
+
+def test_unpublishing_takes_the_article_down_at_once(client, make_article):
+    article = make_article(title="将被撤回")
+    url = article.get_absolute_url()
+    assert fetch(client, url)[0].status_code == 200
+    fetch(client, reverse("articles:article-list"))
+
+    article.status = Article.Status.DRAFT
+    article.save()
+
+    assert fetch(client, url)[0].status_code == 404
+    assert "将被撤回" not in fetch(client, reverse("articles:article-list"))[1]
+
+
+def test_placement_change_shows_at_once_on_the_cached_home(client, make_article, place):
+    article = make_article(title="进入轮播")
+    home = reverse("articles:home")
+    fetch(client, home)
+    response, before = fetch(client, home)
+    assert response["X-Page-Cache"] == "hit"
+
+    placement = place(article, "carousel")
+    assert fetch(client, home)[1].count("进入轮播") > before.count("进入轮播")
+
+    placement.delete()
+    assert fetch(client, home)[1].count("进入轮播") == before.count("进入轮播")
+
+
+def test_scheduled_article_appears_on_cached_pages_when_its_time_comes(client, make_article):
+    make_article(title="早先的文章")
+    publish_at = timezone.now() + timedelta(seconds=1.5)
+    scheduled = make_article(title="定时发布的文章", published_at=publish_at)
+    home, listing = reverse("articles:home"), reverse("articles:article-list")
+    for url in (home, listing):
+        fetch(client, url)
+        response, body = fetch(client, url)
+        assert response["X-Page-Cache"] == "hit"
+        assert "定时发布的文章" not in body
+    assert fetch(client, scheduled.get_absolute_url())[0].status_code == 404
+
+    wait_until(publish_at)
+
+    assert "定时发布的文章" in fetch(client, home)[1]
+    assert "定时发布的文章" in fetch(client, listing)[1]
+    assert fetch(client, scheduled.get_absolute_url())[0].status_code == 200
+
+
+def test_placement_end_takes_it_off_the_cached_home_when_it_ends(client, make_article, place):
+    article = make_article(title="限时展示")
+    ends_at = timezone.now() + timedelta(seconds=1.5)
+    place(article, "showcase", ends_at=ends_at)
+    home = reverse("articles:home")
+    fetch(client, home)
+    response, before = fetch(client, home)
+    assert response["X-Page-Cache"] == "hit"
+
+    wait_until(ends_at)
+
+    assert fetch(client, home)[1].count("限时展示") < before.count("限时展示")
+
+
+def test_placement_start_shows_on_the_cached_home_when_it_starts(client, make_article, place):
+    article = make_article(title="稍后上轮播")
+    starts_at = timezone.now() + timedelta(seconds=1.5)
+    place(article, "carousel", starts_at=starts_at)
+    home = reverse("articles:home")
+    fetch(client, home)
+    response, before = fetch(client, home)
+    assert response["X-Page-Cache"] == "hit"
+
+    wait_until(starts_at)
+
+    assert fetch(client, home)[1].count("稍后上轮播") > before.count("稍后上轮播")
+
+
+def test_logged_in_staff_never_get_or_fill_the_cache(client, staff_client, make_article):
+    article = make_article(title="公开文章")
+    draft = make_article(title="草稿预览", status=Article.Status.DRAFT)
+
+    for _ in range(2):
+        response = staff_client.get(article.get_absolute_url())
+        assert "X-Page-Cache" not in response
+        assert "private" in response["Cache-Control"]
+        assert "no-cache" in response["Cache-Control"]
+    assert staff_client.get(draft.get_absolute_url()).status_code == 200
+
+    client.logout()
+    response = client.get(article.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_admin_is_never_cached(staff_client):
+    response = staff_client.get(reverse("admin:index"))
+
+    assert "X-Page-Cache" not in response
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_languages_are_cached_apart(client, make_article):
+    article = make_article()
+    chinese = fetch(client, article.get_absolute_url(), **{"Accept-Language": "zh-hans"})[0]
+    english = fetch(client, article.get_absolute_url(), **{"Accept-Language": "en"})[0]
+
+    assert english["X-Page-Cache"] == "miss"
+    assert english["ETag"] != chinese["ETag"]
+
+
+def test_slot_capacity_change_shows_at_once(client, make_article, place):
+    for n in range(3):
+        place(make_article(title=f"展示{n}"), "showcase", position=n)
+    home = reverse("articles:home")
+    fetch(client, home)
+    slot = Slot.objects.get(key="showcase")
+    slot.capacity = 1
+    slot.save()
+
+    assert fetch(client, home)[0]["X-Page-Cache"] == "miss"
+    assert Placement.objects.count() == 3
