@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -312,3 +313,15 @@ def test_image_uploaded_in_the_editor_gets_renditions_when_the_article_is_saved(
     # clean_image stood the photo upright (1600 x 2400), so 1720 and 1920 collapse onto 1600.
     assert 'width="860" height="1290"' in article.body
     assert len(rendition_files(settings.MEDIA_ROOT)) == 4
+
+
+def test_make_renditions_command_remakes_missing_renditions(make_article, settings):
+    with_featured(make_article)
+    made = rendition_files(settings.MEDIA_ROOT)
+    for path in made:
+        path.unlink()
+    cache.clear()
+
+    call_command("make_renditions", stdout=io.StringIO())
+
+    assert rendition_files(settings.MEDIA_ROOT) == made
