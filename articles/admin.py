@@ -13,6 +13,7 @@ from .models import (
     Article,
     ArticleAuthor,
     Author,
+    ContentIssue,
     Placement,
     Section,
     Slot,
@@ -298,3 +299,22 @@ class TagAdmin(admin.ModelAdmin):
 
 # Slot, Placement, PlacementProposal and PlacementLog admins and the curation desk live in
 # admin_desk.py; the role labels for groups and users in admin_roles.py.
+
+
+@admin.register(ContentIssue)
+class ContentIssueAdmin(admin.ModelAdmin):
+    """Problems the Hugo import found; an issue disappears when a save of its article fixes it."""
+
+    list_display = ["kind", "article_link", "message", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["article__title", "message", "detail"]
+    list_select_related = ["article"]
+    readonly_fields = ["article", "kind", "message", "detail", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("文章"), ordering="article__title")
+    def article_link(self, obj):
+        url = reverse("admin:articles_article_change", args=[obj.article_id])
+        return format_html('<a href="{}">{}</a>', url, obj.article.title)

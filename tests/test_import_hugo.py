@@ -6,6 +6,7 @@ import json
 import pytest
 from django.contrib.redirects.models import Redirect
 from django.core.management import call_command
+from django.urls import reverse
 
 from articles.hugo.importer import import_site
 from articles.models import Article, ContentIssue
@@ -112,3 +113,15 @@ def test_command_writes_report_and_summary(tmp_path, capsys):
     assert all(set(w) == {"file", "message"} for w in data["warnings"])
     out = capsys.readouterr().out
     assert "created 1" in out and "failed 0" in out
+
+
+def test_editors_see_issues_in_admin_filtered_by_kind(seed, staff_client):
+    article, _ = seed
+    url = reverse("admin:articles_contentissue_changelist")
+    response = staff_client.get(url, {"kind": "broken_image_path"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert reverse("admin:articles_article_change", args=[article.pk]) in page
+    assert "Windows path" in page
+    response = staff_client.get(url, {"kind": "remote_image"})
+    assert "Windows path" not in response.content.decode()

@@ -58,5 +58,6 @@ def _zone(text):
 
 
 def format_date(moment, *, tz="Asia/Shanghai"):
-    """ISO 8601 with the offset written out (2022-07-28T21:38:40+08:00), for export."""
-    return moment.astimezone(ZoneInfo(tz)).isoformat(timespec="seconds")
+    """ISO 8601 with the offset written out (2022-07-28T21:38:40+08:00), for export;
+    fractions of a second only when there are some."""
+    return moment.astimezone(ZoneInfo(tz)).isoformat()
