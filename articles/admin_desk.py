@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -391,7 +392,7 @@ class PlacementLogAdmin(admin.ModelAdmin):
     @admin.display(description=_("变更"))
     def change_summary(self, obj):
         return format_html_join(
-            format_html("<br>"),
+            mark_safe("<br>"),
             "{}：{}",
             (
                 (CHANGE_LABELS.get(key, key), _readable_change(value))

@@ -242,9 +242,7 @@ def test_editor_publishes_and_unpublishes_with_the_actions(editor_client, make_a
     draft.refresh_from_db()
     assert draft.is_visible
 
-    editor_client.post(
-        reverse(CHANGELIST), {"action": "unpublish", "_selected_action": [draft.pk]}
-    )
+    editor_client.post(reverse(CHANGELIST), {"action": "unpublish", "_selected_action": [draft.pk]})
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
 
@@ -303,7 +301,9 @@ def test_editor_proposes_a_placement(editor_client, make_article):
 
 def test_editor_crafting_an_approval_changes_nothing(editor_client, make_article, role_user):
     proposal = PlacementProposal.objects.create(
-        slot=Slot.objects.get(key="carousel"), article=make_article(), proposed_by=editor_client.user
+        slot=Slot.objects.get(key="carousel"),
+        article=make_article(),
+        proposed_by=editor_client.user,
     )
 
     editor_client.post(

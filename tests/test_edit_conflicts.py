@@ -79,9 +79,7 @@ def test_after_seeing_the_conflict_the_merged_text_saves(two_editors, make_artic
     assert article.body == "<p>开头</p><p>Alice</p><p>Bob</p>"
 
 
-def test_publishing_from_the_list_meanwhile_also_counts_as_a_change(
-    two_editors, make_article
-):
+def test_publishing_from_the_list_meanwhile_also_counts_as_a_change(two_editors, make_article):
     first, second = two_editors
     draft = make_article(status=Article.Status.DRAFT, title="草稿")
     url = reverse("admin:articles_article_change", args=[draft.pk])

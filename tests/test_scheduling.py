@@ -82,9 +82,10 @@ def test_staff_preview_an_unpublished_article_uncached(staff_client, make_articl
     assert response.status_code == 200
     assert "还没发布" in response.text
     assert "no-cache" in response.headers["Cache-Control"]
-    assert "private" in response.headers["Cache-Control"] or "no-store" in response.headers[
-        "Cache-Control"
-    ]
+    assert (
+        "private" in response.headers["Cache-Control"]
+        or "no-store" in response.headers["Cache-Control"]
+    )
 
 
 @pytest.mark.parametrize("kind", ["draft", "scheduled"])
