@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 
@@ -55,7 +55,15 @@ def clean_image(uploaded, *, max_bytes=None, max_pixels=None):
         raise ValidationError(_("这不是一个可以读取的图片文件。")) from exc
 
 
+# Metadata Pillow would otherwise copy into the new file: comments (JPEG COM, GIF comment
+# extension) can carry a script or PHP payload, XMP and EXIF can carry a location.
+_DROPPED_INFO = ("comment", "exif", "xmp", "XML:com.adobe.xmp", "photoshop", "icc_profile")
+
+
 def _reencode(image, image_format):
+    image = _to_srgb(image)
+    for key in _DROPPED_INFO:
+        image.info.pop(key, None)
     buffer = io.BytesIO()
     if image_format == "JPEG":
         image.convert("RGB").save(buffer, "JPEG", quality=88, optimize=True)
@@ -66,3 +74,19 @@ def _reencode(image, image_format):
     else:
         image.save(buffer, "PNG", optimize=True)
     return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.{FORMATS[image_format]}")
+
+
+def _to_srgb(image):
+    """Convert an image with an embedded colour profile to sRGB, so the profile can be dropped
+    (a profile is an opaque blob an attacker controls) without the colours shifting."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in ("RGB", "RGBA"):
+        return image
+    try:
+        converted = ImageCms.profileToProfile(
+            image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), ImageCms.createProfile("sRGB")
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image
+    converted.info = {key: value for key, value in image.info.items() if key != "icc_profile"}
+    return converted
