@@ -17,3 +17,4 @@ WHITENOISE_AUTOREFRESH = True
 # django-axes needs the request, which Client.login() does not pass; tests that check the
 # login throttle switch it back on (tests/test_security_login.py).
 AXES_ENABLED = False
+SERVE_MEDIA = True

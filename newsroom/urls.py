@@ -1,10 +1,12 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.urls import include, path
+from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
+from django.views.static import serve as serve_file
 
 from articles.sitemaps import SITEMAPS
 from articles.uploads import editor_upload
@@ -25,8 +27,17 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
         name="robots",
     ),
+    path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
     path("", include("articles.urls")),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    # Laptops and tests only: in production the web server (docs/DEPLOYMENT.md) or object
+    # storage serves media.
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            serve_file,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

@@ -58,15 +58,29 @@ class ConsoleWatch:
 
 
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    watch = ConsoleWatch(page)
-    page.console_watch = watch
-    yield page
-    context.close()
-    assert watch.errors == [], "\n".join(watch.errors)
+def new_page(browser, live_server):
+    """new_page(): a page in a fresh browser context (its own cookies: another person)."""
+    contexts, watches = [], []
+
+    def make():
+        context = browser.new_context(viewport=DESKTOP, locale="zh-CN", base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.console_watch = ConsoleWatch(page)
+        contexts.append(context)
+        watches.append(page.console_watch)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    errors = [error for watch in watches for error in watch.errors]
+    assert errors == [], "\n".join(errors)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
 
 
 @pytest.fixture
