@@ -12,9 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _policy(response):
     header = response["Content-Security-Policy"]
-    return {
-        part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()
-    }
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
 
 
 @pytest.mark.django_db
