@@ -47,3 +47,7 @@ check: install
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
+
+.PHONY: bench-import
+bench-import: install
+	$(PY) bench/import_bench.py

@@ -1,0 +1,112 @@
+"""Benchmark: import N generated Hugo articles (no images) into a fresh SQLite database.
+
+    .venv/bin/python bench/import_bench.py [--articles 10000] [--keep]
+
+Prints articles per second for the first import and for a re-import of the unchanged site,
+and the peak resident memory of the process. Not a test: numbers, no assertions.
+"""
+
+import argparse
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PARAGRAPH = (
+    "上海在元宇宙赛道率先起跑。昨天，以“感知·消费·互联”为主题的峰会在浦东软件园举办。记者从峰会上获悉，"
+    "到2025年，相关产业规模将达3500亿元，培育10家以上具有国际竞争力的创新型头部企业。"
+)
+
+
+def generate(root, count, *, seed=7):
+    rng = random.Random(seed)
+    tags = [f"标签{n}" for n in range(300)]
+    authors = [f"作者{n}" for n in range(60)]
+    sections = ["news", "games", "navigation", "community"]
+    topics = ["元宇宙", "GameFi", "DeFi-Games", "NFT", "DAO", "Web3"]
+    content = root / "content"
+    for n in range(count):
+        section = sections[n % len(sections)]
+        bundle = content / section / f"article-{n:05d}"
+        bundle.mkdir(parents=True)
+        front = [
+            "---",
+            f'title: "第 {n} 篇：{rng.choice(topics)}产业观察"',
+            f"date: 2022-{1 + n % 12:02d}-{1 + n % 28:02d}T21:38:40+08:00",
+            f"lastmod: 2022-{1 + n % 12:02d}-{1 + n % 28:02d}T22:00:00+08:00",
+            "draft: false",
+            f'authors: ["{rng.choice(authors)}"]',
+            f'description: "第 {n} 篇文章的摘要。"',
+            f"tags: [{', '.join(repr(t) for t in rng.sample(tags, 5))}]",
+            f'categories: ["{section}"]',
+            f'news: ["{rng.choice(topics)}"]',
+            "weight:" if n % 3 else f"weight: {n % 10}",
+            "lightgallery: true",
+            "pinned: false",
+            f"recommend: {'true' if n % 50 == 0 else 'false'}",
+            "recommend1: false",
+            "---",
+            "",
+        ]
+        body = [f"## 小标题 {k}\n\n{PARAGRAPH * 3}\n\n- 要点一\n- 要点 **二**\n" for k in range(3)]
+        text = "\n".join(front) + "\n".join(body)
+        (bundle / "index.md").write_text(text, encoding="utf-8")
+    (root / "config.toml").write_text(
+        '[taxonomies]\ntag = "tags"\ncategory = "categories"\nnews = "news"\n', encoding="utf-8"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--keep", action="store_true", help="keep the generated site and DB")
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="import-bench-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ["MEDIA_ROOT"] = str(work / "media")
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    sys.path.insert(0, str(REPO))
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from articles.hugo.importer import import_site
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    generate(work / "site", args.articles)
+    print(f"generated {args.articles} articles in {time.perf_counter() - started:.1f}s")
+
+    started = time.perf_counter()
+    report = import_site(site_dir=work / "site")
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    again = import_site(site_dir=work / "site")
+    second = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    print(f"first import:  {report.counts()}")
+    print(f"               {first:.1f}s, {len(report.created) / first:.0f} articles/s")
+    print(
+        f"re-import:     {len(again.unchanged)} unchanged in {second:.1f}s, "
+        f"{len(again.unchanged) / second:.0f} articles/s"
+    )
+    print(f"peak memory:   {peak_mb:.0f} MB (max RSS of the whole process)")
+    if args.keep:
+        print(f"kept: {work}")
+    else:
+        import shutil
+
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

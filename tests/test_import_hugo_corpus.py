@@ -1,0 +1,35 @@
+"""Every real Hugo site in ../shared/hugo-corpus imports without a crash, and every failure
+and warning names its file and a reason. Skipped when the corpus is not there."""
+
+import pytest
+
+from articles.hugo.importer import import_site
+from articles.models import Article
+from tests.hugo_sites import SHARED
+
+CORPUS = SHARED / "hugo-corpus"
+SITES = (
+    sorted(p.name for p in CORPUS.iterdir() if (p / "content").is_dir()) if CORPUS.is_dir() else []
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not SITES, reason="../shared/hugo-corpus is not here"),
+]
+
+
+@pytest.mark.parametrize("site", SITES or ["none"])
+def test_corpus_site_imports(site):
+    root = CORPUS / site
+    report = import_site(site_dir=root)
+    files = {p.relative_to(root / "content").as_posix() for p in (root / "content").rglob("*")}
+    for failure in report.failed:
+        assert failure["file"] in files and failure["error"].strip(), failure
+        assert not failure["error"].startswith(("KeyError", "TypeError", "AttributeError")), failure
+    for warning in report.warnings:
+        assert warning["file"] in files and warning["message"].strip(), warning
+    assert report.created, "nothing imported"
+    assert Article.objects.count() == len(report.created)
+    again = import_site(site_dir=root)
+    assert not again.created and not again.updated
+    assert sorted(again.unchanged) == sorted(report.created)
