@@ -1,5 +1,6 @@
 # Newsroom: the targets a newcomer needs. `make run` to try it, `make test` before you push.
-PYTHON ?= python3.11
+# Python 3.11: python3.11 if it is on the PATH, else python3 when that is 3.11.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || python3 -c 'import sys; print(sys.executable if sys.version_info[:2] == (3, 11) else "")' 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
@@ -10,7 +11,7 @@ PORT ?= 8000
 .PHONY: install run demo test test-pg test-e2e lint check bench backup restore clean messages
 
 $(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 Python 3.11：找不到 $(PYTHON)"; exit 1; }
+	@test -n "$(PYTHON)" || { echo "Newsroom needs Python 3.11 (python3.11 or python3 on the PATH)."; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
