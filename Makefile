@@ -46,6 +46,16 @@ check: install
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
+# Database dump and media archive into var/backups/<timestamp>/; restore into an empty database
+# with `make restore BACKUP=var/backups/<timestamp>` (docs/RELIABILITY.md). Production runs these
+# with its own environment (DEBUG=0, DATABASE_URL, MEDIA_ROOT).
+backup: install
+	DEBUG=$${DEBUG-1} $(PY) manage.py backup
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp>"; exit 2; }
+	DEBUG=$${DEBUG-1} $(PY) manage.py restore $(BACKUP)
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
 
