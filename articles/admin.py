@@ -162,7 +162,9 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        if not change:
+        if change:
+            revisions.ensure_baseline(obj)
+        else:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 

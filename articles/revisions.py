@@ -52,6 +52,16 @@ def record(*, article, by, comment=""):
         reversion.add_to_revision(article)
 
 
+def ensure_baseline(article):
+    """Before the first recorded change to an article saved elsewhere (an import, a script),
+    keep its stored state, so the first change has something to be compared with."""
+    if article.pk is None or Version.objects.get_for_object(article).exists():
+        return
+    stored = Article.objects.filter(pk=article.pk).first()
+    if stored is not None:
+        record(article=stored, by=None, comment=_("最初的版本（修订记录开始之前）"))
+
+
 def versions_of(article):
     """Newest first, with their revision and its user fetched."""
     return Version.objects.get_for_object(article).select_related("revision__user")
@@ -72,6 +82,8 @@ def _value(field_dict, name):
         return str(value or "")
     if name == "topics":
         return sorted(value or [])
+    if isinstance(value, datetime):
+        return value.replace(second=0, microsecond=0)  # the admin edits times by the minute
     return value
 
 

@@ -49,6 +49,7 @@ def publish_article(*, article, by, at=None):
     article.status = Article.Status.PUBLISHED
     article.published_at = at or article.published_at or timezone.now()
     with transaction.atomic():
+        revisions.ensure_baseline(article)
         article.save()
         revisions.record(article=article, by=by, comment=_("发布"))
     return article
@@ -58,6 +59,7 @@ def unpublish_article(*, article, by):
     permissions.require(permissions.can_publish(by), _("你没有撤回文章的权限。"))
     article.status = Article.Status.DRAFT
     with transaction.atomic():
+        revisions.ensure_baseline(article)
         article.save()
         revisions.record(article=article, by=by, comment=_("撤回为草稿"))
     return article

@@ -35,7 +35,10 @@ def test_each_admin_save_keeps_a_revision_with_who_and_which_fields(
     save_in_admin(staff_client, article, body="<p>新的正文</p>")
 
     entries = revisions.history(article)
-    assert [entry["user"] for entry in entries] == [staff_user, staff_user]
+    # The article came from outside the admin: its stored state was kept first, as a baseline.
+    assert [entry["user"] for entry in entries] == [staff_user, staff_user, None]
+    assert entries[2]["comment"].startswith("最初的版本")
+    assert entries[1]["changed"] == ["标题"]
     assert entries[0]["changed"] == ["正文"]
     assert "正文" in entries[0]["comment"]
     assert entries[0]["version"].field_dict["body"] == "<p>新的正文</p>"
@@ -82,7 +85,7 @@ def test_diff_between_two_revisions_shows_the_body(staff_client, make_article):
 def test_restore_brings_back_the_old_text_as_a_new_revision(staff_client, make_article):
     article = make_article(title="原标题", body="<p>原来的正文</p>")
     save_in_admin(staff_client, article, title="原标题")
-    first = Version.objects.get_for_object(article).get()
+    first = Version.objects.get_for_object(article).first()
     save_in_admin(staff_client, article, title="坏标题", body="<p>改坏了</p>")
     url = reverse("admin:articles_article_revision_restore", args=[article.pk, first.pk])
 
@@ -95,14 +98,14 @@ def test_restore_brings_back_the_old_text_as_a_new_revision(staff_client, make_a
     article.refresh_from_db()
     assert (article.title, article.body) == ("原标题", "<p>原来的正文</p>")
     assert article.status == Article.Status.PUBLISHED
-    assert Version.objects.get_for_object(article).count() == 3
+    assert Version.objects.get_for_object(article).count() == 4  # baseline, 2 saves, restore
     assert revisions.latest_revision(article).comment.startswith("恢复到")
 
 
 def test_writer_cannot_restore_someone_elses_article(client, role_user, make_article, staff_client):
     article = make_article(title="别人的", status=Article.Status.DRAFT)
     save_in_admin(staff_client, article, title="别人的")
-    version = Version.objects.get_for_object(article).get()
+    version = Version.objects.get_for_object(article).first()
     save_in_admin(staff_client, article, title="别人的新标题")
     writer = role_user("Writer")
     client.force_login(writer)
