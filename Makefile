@@ -56,6 +56,13 @@ restore: install
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/<timestamp>"; exit 2; }
 	DEBUG=$${DEBUG-1} $(PY) manage.py restore $(BACKUP)
 
+# Refresh locale/en from every string in the code and templates, then compile. Translate the
+# new entries (msgids are the Chinese originals) in locale/en/LC_MESSAGES/django.po and rerun.
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static \
+		--ignore=media --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench
+	DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv
+
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
 
