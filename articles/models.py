@@ -274,6 +274,9 @@ class Article(models.Model):
         self.search_document = build_search_document(
             title=self.title, description=self.description, body=self.body
         )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "description", "body"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_document"}
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if touch:

@@ -217,3 +217,10 @@ def test_postgresql_search_uses_the_gin_index(make_article):
         plan = queryset.explain()
         cursor.execute("SET enable_seqscan = on")
     assert "article_search_gin_idx" in plan
+
+
+def test_saving_only_the_title_still_updates_the_search_document(client, make_article):
+    article = make_article(title="旧标题")
+    article.title = "比特币减半"
+    article.save(update_fields=["title"])
+    assert found(client, "比特币") == ["比特币减半"]
