@@ -9,6 +9,7 @@ from django.contrib.syndication.views import Feed, add_domain
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from .models import Article, Author, Section, Tag, Topic
 
@@ -72,7 +73,8 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.description or item.title
+        # Readers take <description> and Atom's <summary type="html"> as HTML; ours is plain text.
+        return escape(item.description or item.title)
 
     def item_extra_kwargs(self, item):
         return {"content": item.body}
