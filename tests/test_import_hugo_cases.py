@@ -461,3 +461,10 @@ def test_topic_taxonomy_from_config(tmp_path):
     assert [t.name for t in article.topics.all()] == ["入门"]
     assert article.extra == {"news": ["kept in extra"]}
     assert Topic.objects.count() == 1
+
+
+def test_terms_that_differ_only_in_case_or_slug(tmp_path):
+    files = {"a.md": page(tags='["C", "C++", "c"]', authors='["Bob", "bob"]')}
+    article = only(import_site(site_dir=write_site(tmp_path, files)))
+    assert sorted(article.tags.names()) == ["C", "C++"]
+    assert [a.name for a in article.byline] == ["Bob"]

@@ -11,14 +11,14 @@ class FrontMatterError(ValueError):
     pass
 
 
-class _TextDatesLoader(yaml.SafeLoader):
+class _TextDatesLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """SafeLoader that leaves timestamps as text: dates.py parses every shape Hugo accepts,
     including the ones YAML's own timestamp rule gets wrong (+0800) or refuses."""
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for first, resolvers in _TextDatesLoader.yaml_implicit_resolvers.items()
 }
 
 

@@ -7,8 +7,9 @@ from .permalinks import urlize
 
 
 class TermCache:
-    def __init__(self, model, *, info=None, kind=""):
+    def __init__(self, model, *, info=None, kind="", match_slugs=True):
         self.model = model
+        self.match_slugs = match_slugs
         self.info = info or {}
         self.kind = kind
         self.by_key = {}
@@ -28,11 +29,11 @@ class TermCache:
 
     def get(self, term):
         key = term.casefold()
-        row = (
-            self.by_key.get(key)
-            or self.by_slug.get(urlize(term))
-            or self.by_slug.get(pinyin_slug(term, fallback=""))
-        )
+        row = self.by_key.get(key)
+        if row is None and self.match_slugs:
+            # "news" finds the section named 资讯 whose slug is news; not for tags, where
+            # "C" and "C++" share a pinyin slug but are different tags.
+            row = self.by_slug.get(urlize(term)) or self.by_slug.get(pinyin_slug(term, fallback=""))
         if row is None:
             row = self._create(term)
             self._remember(term, row, new=True)
