@@ -172,8 +172,10 @@ class PageCacheMiddleware:
         options = page_cache_settings()
         if not options["ENABLED"] or not _may_use_cache(request):
             response = self.get_response(request)
-            if _has_login_session(request) or getattr(request, "user", None) and (
-                request.user.is_authenticated
+            if (
+                _has_login_session(request)
+                or getattr(request, "user", None)
+                and (request.user.is_authenticated)
             ):
                 patch_cache_control(response, private=True, no_cache=True)
             return response

@@ -123,6 +123,8 @@ class TaggedArticle(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")
         ]
+        # A tag page reads (tag, article) pairs from the index alone.
+        indexes = [models.Index(fields=["tag", "content_object"], name="tagged_tag_article_idx")]
 
 
 class Article(models.Model):
@@ -244,7 +246,22 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_visible_idx"),
-            models.Index(fields=["weight", "-published_at"], name="article_order_idx"),
+            # Lists in reading order and newest first, visible rows only (docs/PERFORMANCE.md).
+            # PostgreSQL's ASC is NULLS LAST already, matching in_reading_order(); SQLite
+            # cannot spell NULLS LAST in an index.
+            models.Index(
+                models.F("weight").asc(),
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                name="article_reading_idx",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                name="article_latest_idx",
+                condition=models.Q(status="published"),
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -13,6 +13,7 @@ from django.views.generic import (
 
 from . import reading, search
 from .models import Article, Author, Placement, Section, Tag, Topic
+from .pagination import ReadingOrderPaginator, reading_order_slice
 from .querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
 
 
@@ -45,10 +46,10 @@ class HomeView(TemplateView):
         slots = _home_slots(CAROUSEL_SLOT, SHOWCASE_SLOT)
         context["carousel"] = slots[CAROUSEL_SLOT]
         context["showcase"] = slots[SHOWCASE_SLOT]
-        context["latest"] = (
-            Article.objects.published()
-            .for_listing()
-            .in_reading_order()[: settings.NEWSROOM["HOME_LATEST"]]
+        context["latest"] = reading_order_slice(
+            Article.objects.published().for_listing(),
+            start=0,
+            stop=settings.NEWSROOM["HOME_LATEST"],
         )
         return context
 
@@ -59,6 +60,7 @@ class ArticleListView(ListView):
     template_name = "articles/article_list.html"
     context_object_name = "articles"
     paginate_by = settings.NEWSROOM["PAGE_SIZE"]
+    paginator_class = ReadingOrderPaginator
     heading_object = None
 
     def narrow(self, queryset):

@@ -1,0 +1,88 @@
+"""Reading-order lists that stay fast at 100,000 articles.
+
+`in_reading_order()` sorts on "is pinned" first, an Exists() over placements that no index can
+serve, so PostgreSQL would read and sort every visible article for each page. Here the few live
+pinned articles are fetched on their own, and the rest come in index order
+(weight ascending, no weight last, newest first: the partial index `article_reading_idx`).
+The order is the same as `in_reading_order()`; tests/test_ordering.py holds both to it.
+
+Deep pages: the total is counted once per content generation (articles.caching), and lists stop
+at MAX_PAGES pages, so OFFSET never walks more than MAX_PAGES * page size index entries; older
+articles are reached through the archive and search.
+"""
+
+import re
+from datetime import datetime
+
+from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import F, prefetch_related_objects
+from django.utils.functional import cached_property
+
+from .caching import cached_for_content
+from .querysets import PINNED_SLOT
+
+MAX_PAGES = 250
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
+READING_ORDER = (F("weight").asc(nulls_last=True), F("published_at").desc(), F("pk").desc())
+
+
+def _live_pinned_ids():
+    from .models import Placement
+
+    return Placement.objects.live().filter(slot__key=PINNED_SLOT).values("article_id")
+
+
+def reading_order_slice(queryset, *, start, stop):
+    """queryset[start:stop] in reading order, as a list, in a fixed number of queries:
+    pinned articles, one index-ordered slice of the rest, then the queryset's prefetches."""
+    lookups = queryset._prefetch_related_lookups
+    base = queryset.prefetch_related(None).order_by()
+    pinned = list(base.filter(pk__in=_live_pinned_ids()).order_by(*READING_ORDER))
+    page = pinned[start:stop]
+    rest_start, rest_stop = max(0, start - len(pinned)), stop - len(pinned)
+    if rest_stop > rest_start:
+        rest = base.exclude(pk__in=[article.pk for article in pinned]).order_by(*READING_ORDER)
+        # OFFSET walks the index only (id, weight, published_at are all in it); the wide rows
+        # are read for this page's ids alone.
+        page_ids = rest.values("pk")[rest_start:rest_stop]
+        if connection.features.allow_sliced_subqueries_with_in:
+            page += list(base.filter(pk__in=page_ids).order_by(*READING_ORDER))
+        else:
+            page += list(rest[rest_start:rest_stop])
+    pinned_ids = {article.pk for article in pinned}
+    for article in page:
+        article.is_pinned = article.pk in pinned_ids
+    prefetch_related_objects(page, *lookups)
+    return page
+
+
+def _count_key(queryset):
+    """The count's SQL with the clock left out (published() compares with now())."""
+    sql, params = queryset.query.sql_with_params()
+    return sql, repr([p for p in params if not _is_moment(p)])
+
+
+def _is_moment(param):
+    # PostgreSQL gets datetime objects; SQLite gets them already adapted to strings.
+    return isinstance(param, datetime) or (isinstance(param, str) and _MOMENT.match(param))
+
+
+class ReadingOrderPaginator(Paginator):
+    """Paginates a published() queryset in reading order; see the module docstring."""
+
+    @cached_property
+    def count(self):
+        total = cached_for_content(
+            parts=("count", *_count_key(self.object_list)), compute=self.object_list.count
+        )
+        return min(total, MAX_PAGES * self.per_page)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = max(top, self.count)
+        objects = reading_order_slice(self.object_list, start=bottom, stop=top)
+        return self._get_page(objects, number, self)
