@@ -52,6 +52,10 @@ def test_sanitiser_output_is_never_executable(payload):
 
 @pytest.fixture
 def poisoned(make_article):
+    return poison_site(make_article)
+
+
+def poison_site(make_article):
     """One article per payload, with the payload in every text field a reader can see."""
     section = Section.objects.create(name="栏目<script>alert(1)</script>", description=PAYLOADS[10])
     topic = Topic.objects.create(name="专题<img src=x onerror=alert(1)>", description=PAYLOADS[15])
