@@ -16,10 +16,19 @@ class _TextDatesLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     including the ones YAML's own timestamp rule gets wrong (+0800) or refuses."""
 
 
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _TextDatesLoader.yaml_implicit_resolvers.items()
-}
+class _PureTextDatesLoader(yaml.SafeLoader):
+    """The same in pure Python, for long front matter: libyaml overflows the C stack (the
+    process dies with SIGSEGV) on flow collections nested some 30,000 deep, where Python
+    raises RecursionError. Nesting that deep needs at least that many characters."""
+
+
+_C_LOADER_MAX_CHARS = 16_000
+
+for _loader in (_TextDatesLoader, _PureTextDatesLoader):
+    _loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _loader.yaml_implicit_resolvers.items()
+    }
 
 
 @dataclass
@@ -53,6 +62,8 @@ def split(text):
             meta, end = json.JSONDecoder().raw_decode(stripped)
         except json.JSONDecodeError as exc:
             raise FrontMatterError(f"JSON front matter: {exc}") from exc
+        except RecursionError as exc:
+            raise FrontMatterError("JSON front matter is nested too deeply") from exc
         if not isinstance(meta, dict):
             raise FrontMatterError("JSON front matter is not an object")
         return Page("json", meta, stripped[end:].lstrip("\n"))
@@ -70,7 +81,10 @@ def _delimited(text, fence, fmt, load):
 
 def _load_yaml(source):
     try:
-        meta = yaml.load(source, Loader=_TextDatesLoader)  # noqa: S506 (a SafeLoader subclass)
+        loader = _TextDatesLoader if len(source) <= _C_LOADER_MAX_CHARS else _PureTextDatesLoader
+        meta = yaml.load(source, Loader=loader)  # noqa: S506 (a SafeLoader subclass)
+    except RecursionError as exc:
+        raise FrontMatterError("YAML front matter is nested too deeply") from exc
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"YAML front matter: {exc}".replace("\n", " ")) from exc
     if meta is None:
@@ -83,6 +97,8 @@ def _load_yaml(source):
 def _load_toml(source):
     try:
         return tomllib.loads(source)
+    except RecursionError as exc:
+        raise FrontMatterError("TOML front matter is nested too deeply") from exc
     except tomllib.TOMLDecodeError as exc:
         raise FrontMatterError(f"TOML front matter: {exc}") from exc
 
