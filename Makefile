@@ -66,6 +66,12 @@ messages: install
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
 
+# Seed N articles into PostgreSQL (newsroom_bench), serve with gunicorn in production settings,
+# load with wrk cold and warm, and behind nginx if installed. See docs/PERFORMANCE.md.
+N ?= 10000
+bench: install
+	N=$(N) $(PY) bench/run_bench.py
+
 .PHONY: bench-import
 bench-import: install
 	$(PY) bench/import_bench.py

@@ -47,11 +47,25 @@ def generation():
     return value
 
 
+CHANGED_AT_KEY = "newsroom:changed-at"
+REPLICA_LAG_SECONDS = 2
+
+
 def bump_generation():
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         cache.set(GENERATION_KEY, int(time.time() * 1000), timeout=None)
+    if "replica" in settings.DATABASES:
+        cache.set(CHANGED_AT_KEY, time.time(), timeout=REPLICA_LAG_SECONDS * 2)
+
+
+def replica_may_lag():
+    """Just after a change a streaming replica may not have it yet: store nothing rendered
+    from it then, or the old content would be kept under the new generation."""
+    if "replica" not in settings.DATABASES:
+        return False
+    return time.time() - (cache.get(CHANGED_AT_KEY) or 0) < REPLICA_LAG_SECONDS
 
 
 def content_changed(**kwargs):
@@ -128,7 +142,7 @@ def cached_for_content(*, parts, compute):
     if value is None:
         value = compute()
         ttl = state.seconds_left(limit=page_cache_settings()["TIMEOUT"])
-        if ttl >= 1:
+        if ttl >= 1 and not replica_may_lag():
             cache.set(key, value, timeout=int(ttl))
     return value
 
@@ -141,6 +155,7 @@ def _may_use_cache(request):
     return (
         request.method in ("GET", "HEAD")
         and not request.path.startswith(PRIVATE_PREFIXES)
+        and not request.path.startswith(f"/{getattr(settings, 'ADMIN_URL', 'admin/')}")
         and not _has_login_session(request)
     )
 
@@ -198,6 +213,9 @@ class PageCacheMiddleware:
 
         response = self.get_response(request)
         if not _may_store(request, response):
+            return response
+        if replica_may_lag():
+            patch_cache_control(response, no_cache=True)
             return response
         response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
         entry = {

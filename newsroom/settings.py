@@ -63,6 +63,7 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.routers.ReplicaReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Above GZip: a cached page is stored compressed (docs/PERFORMANCE.md).
@@ -130,6 +131,18 @@ else:
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
 
+# A PostgreSQL streaming replica for public page reads (newsroom/routers.py).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"]),
+        "CONN_MAX_AGE": DATABASES["default"].get("CONN_MAX_AGE", 0),
+        "CONN_HEALTH_CHECKS": DATABASES["default"].get("CONN_HEALTH_CHECKS", False),
+        "OPTIONS": dict(DATABASES["default"].get("OPTIONS", {})),
+        # The test suite reads the primary; tests/replica/ checks a real replica.
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["newsroom.routers.PrimaryReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -187,6 +200,20 @@ STORAGES = {
         )
     },
 }
+# Media (uploads and renditions) in S3-compatible object storage when a bucket is configured:
+# `pip install -e '.[s3]'` (django-storages + boto3); AWS_S3_ENDPOINT_URL for MinIO, R2, OSS...
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH"),
+            "file_overwrite": False,
+        },
+    }
 
 # Uploads: the editor's image upload goes through articles.uploads (Pillow-verified, re-encoded).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -1,0 +1,330 @@
+"""`make bench`: seed PostgreSQL, serve with gunicorn in production settings, load it with wrk.
+
+    N=10000 .venv/bin/python bench/run_bench.py     # DURATION=5 seconds per run, WORKERS=3
+
+Loopback only. Creates the throwaway database `newsroom_bench` (DATABASE_URL's server), seeds
+N articles (bench/seed_bench.py), runs collectstatic, starts gunicorn on 127.0.0.1:8100 with
+DEBUG off, and for each page prints requests/s at 1 and 16 connections, p50/p99 latency, SQL
+queries and the gzip-compressed size; first with the page cache off (cold), then on (warm,
+Redis). If nginx is installed it is started on 127.0.0.1:8101 with docs/nginx.conf and measured
+too. Prints the seed throughput and the peak RSS of a gunicorn worker. Everything it started is
+stopped on exit, including on failure or Ctrl-C.
+"""
+
+import atexit
+import gzip
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PY = str(REPO / ".venv" / "bin" / "python")
+SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+DATABASE_URL = f"{SERVER}/newsroom_bench"
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
+APP, PROXY = "127.0.0.1:8100", "127.0.0.1:8101"
+DURATION = os.environ.get("DURATION", "5")
+WORKERS = os.environ.get("WORKERS", "3")
+WORK = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+children = []
+
+
+def stop_everything():
+    for process in reversed(children):
+        if process.poll() is None:
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=10)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(process.pid, signal.SIGKILL)
+    children.clear()
+    shutil.rmtree(WORK, ignore_errors=True)
+
+
+atexit.register(stop_everything)
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+
+
+def app_env(*, page_cache):
+    return {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "REDIS_URL": REDIS_URL,
+        "PAGE_CACHE": "1" if page_cache else "0",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "SECURE_SSL_REDIRECT": "0",
+        "ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "MEDIA_ROOT": str(WORK / "media"),
+        "DATABASE_POOL_MAX": "4",
+    }
+
+
+def run(args, *, env):
+    subprocess.run(args, env=env, cwd=REPO, check=True)
+
+
+def prepare(total):
+    env = app_env(page_cache=False)
+    run([PY, "-c", _RECREATE_DB], env=env)
+    run([PY, "manage.py", "migrate", "--noinput", "-v0"], env=env)
+    started = time.perf_counter()
+    run([PY, "bench/seed_bench.py"], env={**env, "N": str(total)})
+    seed_seconds = time.perf_counter() - started
+    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
+    run(["redis-cli", "-u", REDIS_URL, "FLUSHDB"], env=env)
+    return seed_seconds
+
+
+_RECREATE_DB = f"""
+import psycopg
+with psycopg.connect("{SERVER}/postgres", autocommit=True) as c:
+    c.execute('DROP DATABASE IF EXISTS newsroom_bench')
+    c.execute('CREATE DATABASE newsroom_bench')
+"""
+
+_PAGES_AND_QUERIES = """
+import json, os, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+django.setup()
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from articles.models import Article, Author, Tag, Topic
+visible = Article.objects.published()
+pages = {
+    "home": "/",
+    "list p1": "/articles/",
+    "list p250": "/articles/?page=250",
+    "detail": visible.order_by("-published_at")[300].get_absolute_url(),
+    "tag": Tag.objects.order_by("pk")[5].get_absolute_url(),
+    "topic": Topic.objects.order_by("pk")[3].get_absolute_url(),
+    "author": Author.objects.order_by("pk")[7].get_absolute_url(),
+    "search": "/search/?q=%E5%A4%B4%E6%98%BE%E8%AE%BE%E5%A4%87",
+    "search common": "/search/?q=%E5%85%83%E5%AE%87%E5%AE%99",
+    "feed": "/feed/",
+}
+client = Client()
+counts = {}
+for name, url in pages.items():
+    client.get(url)  # warm the nav/count caches as a running site has them
+    with CaptureQueriesContext(connection) as ctx:
+        status = client.get(url).status_code
+    counts[name] = [url, len(ctx), status]
+print(json.dumps(counts))
+"""
+
+
+def pages_and_queries():
+    import json
+
+    out = subprocess.run(
+        [PY, "-c", _PAGES_AND_QUERIES],
+        env=app_env(page_cache=False),
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def start_gunicorn(*, page_cache):
+    process = subprocess.Popen(
+        [
+            str(REPO / ".venv" / "bin" / "gunicorn"),
+            "newsroom.wsgi",
+            "--bind",
+            APP,
+            "--workers",
+            WORKERS,
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--keep-alive",
+            "5",
+            "--log-level",
+            "warning",
+        ],
+        env=app_env(page_cache=page_cache),
+        cwd=REPO,
+        start_new_session=True,
+    )
+    children.append(process)
+    wait_for(f"http://{APP}/robots.txt")
+    return process
+
+
+def stop(process):
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=15)
+    children.remove(process)
+
+
+def wait_for(url, *, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+class RssWatcher(threading.Thread):
+    """Peak resident memory of any gunicorn worker (children of the master)."""
+
+    def __init__(self, master_pid):
+        super().__init__(daemon=True)
+        self.master_pid, self.peak_kb, self.running = master_pid, 0, True
+
+    def run(self):
+        while self.running:
+            out = subprocess.run(
+                ["ps", "-o", "rss=", "--ppid", str(self.master_pid)],
+                capture_output=True,
+                text=True,
+            ).stdout
+            for value in out.split():
+                self.peak_kb = max(self.peak_kb, int(value))
+            time.sleep(0.2)
+
+
+def wrk(url, *, connections):
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{min(2, connections)}",
+            f"-c{connections}",
+            f"-d{DURATION}s",
+            "--latency",
+            "-H",
+            "Accept-Encoding: gzip",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=int(DURATION) + 30,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return (
+        rate,
+        latency.get("50", "?"),
+        latency.get("99", "?"),
+        int(errors.group(1)) if errors else 0,
+    )
+
+
+def size(url):
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        body = response.read()
+        plain = gzip.decompress(body) if response.headers.get("Content-Encoding") else body
+    return len(body), len(plain)
+
+
+def measure(label, base, pages, queries):
+    print(f"\n== {label}")
+    print(
+        f"{'page':14} {'req/s c1':>9} {'p50 c1':>8} {'req/s c16':>10} {'p50':>8} {'p99':>8} "
+        f"{'SQL':>4} {'gzip B':>7} {'raw B':>7}"
+    )
+    for name, url in pages.items():
+        full = f"http://{base}{url}"
+        wire, plain = size(full)
+        one = wrk(full, connections=1)
+        many = wrk(full, connections=16)
+        errors = " non-2xx!" if one[3] or many[3] else ""
+        print(
+            f"{name:14} {one[0]:9.0f} {one[1]:>8} {many[0]:10.0f} {many[1]:>8} {many[2]:>8} "
+            f"{queries.get(name, '-'):>4} {wire:7d} {plain:7d}{errors}",
+            flush=True,
+        )
+
+
+def start_nginx():
+    nginx = shutil.which("nginx") or (
+        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
+    )
+    if nginx is None:
+        print("\n(nginx not installed: `apt-get install -y nginx` to measure the proxy cache)")
+        return None
+    conf = (REPO / "docs" / "nginx.conf").read_text()
+    conf = (
+        conf.replace("/srv/newsroom/staticfiles", str(REPO / "staticfiles"))
+        .replace("/srv/newsroom/media", str(WORK / "media"))
+        .replace("/var/cache/nginx/newsroom", str(WORK / "nginx-cache"))
+        .replace("listen 80;", f"listen {PROXY};")
+        .replace("server 127.0.0.1:8000", f"server {APP}")
+    )
+    main = f"""
+worker_processes 2;
+pid {WORK}/nginx.pid;
+error_log {WORK}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    include /etc/nginx/mime.types;
+    access_log off;
+    client_body_temp_path {WORK}/nginx-body;
+    proxy_temp_path {WORK}/nginx-proxy;
+    {conf}
+}}
+"""
+    (WORK / "nginx.conf").write_text(main)
+    process = subprocess.Popen(
+        [nginx, "-c", str(WORK / "nginx.conf"), "-g", "daemon off;"], start_new_session=True
+    )
+    children.append(process)
+    wait_for(f"http://{PROXY}/robots.txt")
+    return process
+
+
+def main():
+    total = int(os.environ.get("N", "10000"))
+    print(
+        f"newsroom bench: N={total}, {os.cpu_count()} CPUs, gunicorn {WORKERS} workers x 4 threads"
+    )
+    seed_seconds = prepare(total)
+    print(f"seed: {total} articles in {seed_seconds:.1f} s = {total / seed_seconds:.0f} articles/s")
+    found = pages_and_queries()
+    queries = {name: count for name, (url, count, status) in found.items()}
+    pages = {name: url for name, (url, count, status) in found.items()}
+
+    gunicorn = start_gunicorn(page_cache=False)
+    watcher = RssWatcher(gunicorn.pid)
+    watcher.start()
+    measure("cold: page cache off (Redis holds only counts and the menu)", APP, pages, queries)
+    stop(gunicorn)
+
+    gunicorn = start_gunicorn(page_cache=True)
+    watcher.master_pid = gunicorn.pid
+    measure("warm: page cache on (Redis), straight to gunicorn", APP, pages, queries)
+    if start_nginx():
+        measure("warm: behind nginx proxy cache (docs/nginx.conf)", PROXY, pages, queries)
+    watcher.running = False
+    print(f"\npeak worker RSS: {watcher.peak_kb / 1024:.0f} MB")
+    if (REPO / "bench" / "import_bench.py").exists() and os.environ.get("IMPORT_N", "1000") != "0":
+        print("\n== Hugo import throughput (bench/import_bench.py)")
+        run(
+            [PY, "bench/import_bench.py", "--articles", os.environ.get("IMPORT_N", "1000")],
+            env={**os.environ, "DEBUG": "1"},
+        )
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        stop_everything()
