@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from . import admin_desk, admin_roles, permissions, revisions, services  # noqa: F401 (registers)
 from .admin_revisions import RevisionAdminMixin
+from .admin_storage import StorageErrorAdminMixin
 from .forms import ArticleAdminForm, AuthorAdminForm
 from .models import (
     Article,
@@ -72,7 +73,7 @@ class PlacementFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(StorageErrorAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline, TaggedArticleInline, PlacementInline]
     list_display = [
@@ -280,7 +281,7 @@ class ArticleAdmin(RevisionAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["name", "slug", "user"]
     search_fields = ["name", "slug"]
