@@ -94,8 +94,10 @@ def main():
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     print(f"first import:  {report.counts()}")
-    print(f"               {first:.1f}s, {len(report.created) / first:.0f} articles/s "
-          f"(CPU {first_cpu:.1f}s, {len(report.created) / first_cpu:.0f} articles/s of CPU time)")
+    print(
+        f"               {first:.1f}s, {len(report.created) / first:.0f} articles/s "
+        f"(CPU {first_cpu:.1f}s, {len(report.created) / first_cpu:.0f} articles/s of CPU time)"
+    )
     print(
         f"re-import:     {len(again.unchanged)} unchanged in {second:.1f}s, "
         f"{len(again.unchanged) / second:.0f} articles/s"
