@@ -5,7 +5,9 @@ from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
+from django.views.i18n import set_language
 from django.views.static import serve as serve_file
 
 from articles.sitemaps import SITEMAPS
@@ -17,7 +19,10 @@ admin.site.index_title = _("内容管理")
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Exempt from CSRF: the switcher is on every page, and anonymous pages come from the page
+    # cache (articles/caching.py), so their token cannot match each reader's cookie. Switching
+    # someone's language is the only thing a forged request could do.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # django-ckeditor-5's own upload view stores the file as sent, under the sender's name: its
     # URL name now leads to ours, which re-encodes the image and names the file itself.
     path("ckeditor5/image_upload/", editor_upload, name="ck_editor_5_upload_file"),

@@ -205,3 +205,20 @@ def test_slot_capacity_change_shows_at_once(client, make_article, place):
 
     assert fetch(client, home)[0]["X-Page-Cache"] == "miss"
     assert Placement.objects.count() == 3
+
+
+def test_language_switch_works_from_a_cached_page_without_a_csrf_cookie(make_article):
+    from django.test import Client
+
+    article = make_article()
+    Client().get(article.get_absolute_url())
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    assert "csrftoken" not in page.cookies
+
+    response = reader.post(
+        reverse("set_language"), {"language": "en", "next": article.get_absolute_url()}
+    )
+
+    assert response.status_code == 302
