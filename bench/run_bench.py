@@ -283,6 +283,11 @@ http {{
 }}
 """
     (WORK / "nginx.conf").write_text(main)
+    # nginx workers run as an unprivileged user: they must reach the cache and temp folders.
+    WORK.chmod(0o755)
+    for folder in ("nginx-cache", "nginx-body", "nginx-proxy"):
+        (WORK / folder).mkdir(mode=0o777, exist_ok=True)
+        (WORK / folder).chmod(0o777)
     process = subprocess.Popen(
         [nginx, "-c", str(WORK / "nginx.conf"), "-g", "daemon off;"], start_new_session=True
     )
