@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from taggit.models import Tag as TaggitTag
 
 from . import admin_desk, admin_roles, permissions, revisions, services  # noqa: F401 (registers)
 from .admin_revisions import RevisionAdminMixin
@@ -22,6 +23,11 @@ from .models import (
     TaggedArticle,
     Topic,
 )
+
+# Articles use articles.Tag; taggit's own Tag admin is unused, and its merge-tags view checks
+# no permission (any staff login could write through it).
+if admin.site.is_registered(TaggitTag):
+    admin.site.unregister(TaggitTag)
 
 
 class ArticleAuthorInline(admin.TabularInline):
