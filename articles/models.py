@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
@@ -125,6 +127,30 @@ class TaggedArticle(TaggedItemBase):
         ]
         # A tag page reads (tag, article) pairs from the index alone.
         indexes = [models.Index(fields=["tag", "content_object"], name="tagged_tag_article_idx")]
+
+
+@dataclass(frozen=True)
+class DerivedText:
+    """What Article.save() derives from an article's title, description and body."""
+
+    title: str
+    description: str
+    source_body: str
+    body: str  # sanitised, with image renditions
+    search_document: str
+
+    def made_from(self, article):
+        return (self.title, self.description, self.source_body) == (
+            article.title,
+            article.description,
+            article.body,
+        )
+
+
+def derive_text(*, title, description, body):
+    clean = add_body_renditions(sanitize_html(body))
+    document = build_search_document(title=title, description=description, body=clean)
+    return DerivedText(title, description, body, clean, document)
 
 
 class Article(models.Model):
@@ -282,15 +308,15 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})
 
-    def save(self, *args, touch=True, **kwargs):
+    def save(self, *args, touch=True, derived=None, **kwargs):
         """Derive the slug, sanitise the body and stamp times. touch=False keeps updated_at
-        (an import sets it from the source's lastmod)."""
+        (an import sets it from the source's lastmod). derived: a DerivedText computed ahead
+        (the Hugo import makes them in worker processes); used only if made from this text."""
         if not self.slug:
             self.slug = unique_slug(self.title, model=Article, instance_pk=self.pk)
-        self.body = add_body_renditions(sanitize_html(self.body))
-        self.search_document = build_search_document(
-            title=self.title, description=self.description, body=self.body
-        )
+        if derived is None or not derived.made_from(self):
+            derived = derive_text(title=self.title, description=self.description, body=self.body)
+        self.body, self.search_document = derived.body, derived.search_document
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"title", "description", "body"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_document"}

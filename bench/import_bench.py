@@ -1,9 +1,12 @@
 """Benchmark: import N generated Hugo articles (no images) into a fresh SQLite database.
 
-    .venv/bin/python bench/import_bench.py [--articles 10000] [--keep]
+    .venv/bin/python bench/import_bench.py [--articles 10000] [--jobs N] [--keep]
 
-Prints articles per second for the first import and for a re-import of the unchanged site,
-and the peak resident memory of the process. Not a test: numbers, no assertions.
+Prints, for the first import and for a re-import of the unchanged site, articles per second of
+wall-clock time and of CPU time (this process plus its worker processes), queries per article,
+the peak resident memory of this process and of the largest worker, and the load average
+(other processes on the machine slow the wall clock, not the CPU time).
+Not a test: numbers, no assertions.
 """
 
 import argparse
@@ -60,9 +63,49 @@ def generate(root, count, *, seed=7):
     )
 
 
+class _Timed:
+    def __init__(self, report, wall, cpu, worker_cpu, queries):
+        self.report, self.wall, self.cpu, self.worker_cpu = report, wall, cpu, worker_cpu
+        self.queries = queries
+
+
+def _timed(run):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started, cpu = time.perf_counter(), time.process_time()
+    with CaptureQueriesContext(connection) as queries:
+        report = run()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    worker_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    return _Timed(report, wall, cpu, worker_cpu, len(queries))
+
+
+def _print_rates(timed, articles):
+    total_cpu = timed.cpu + timed.worker_cpu
+    print(
+        f"               wall {timed.wall:.1f}s = {articles / timed.wall:.0f} articles/s; "
+        f"CPU {total_cpu:.1f}s (this process {timed.cpu:.1f}s, workers {timed.worker_cpu:.1f}s)"
+    )
+    print(
+        f"               = {articles / total_cpu:.0f} articles/s of CPU time, "
+        f"{articles / timed.cpu:.0f}/s of this process's; "
+        f"{timed.queries / max(articles, 1):.1f} queries per article"
+    )
+
+
+def _load():
+    return " ".join(f"{n:.1f}" for n in os.getloadavg())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (1: none)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated site and DB")
     args = parser.parse_args()
 
@@ -84,25 +127,19 @@ def main():
     started = time.perf_counter()
     generate(work / "site", args.articles)
     print(f"generated {args.articles} articles in {time.perf_counter() - started:.1f}s")
+    print(f"jobs: {args.jobs}, CPUs: {os.cpu_count()}, load average before: {_load()}")
 
-    started, cpu = time.perf_counter(), time.process_time()
-    report = import_site(site_dir=work / "site")
-    first, first_cpu = time.perf_counter() - started, time.process_time() - cpu
-    started = time.perf_counter()
-    again = import_site(site_dir=work / "site")
-    second = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-    print(f"first import:  {report.counts()}")
-    print(
-        f"               {first:.1f}s, {len(report.created) / first:.0f} articles/s "
-        f"(CPU {first_cpu:.1f}s, {len(report.created) / first_cpu:.0f} articles/s of CPU time)"
-    )
-    print(
-        f"re-import:     {len(again.unchanged)} unchanged in {second:.1f}s, "
-        f"{len(again.unchanged) / second:.0f} articles/s"
-    )
-    print(f"peak memory:   {peak_mb:.0f} MB (max RSS of the whole process)")
+    first = _timed(lambda: import_site(site_dir=work / "site", jobs=args.jobs))
+    print(f"first import:  {first.report.counts()}")
+    _print_rates(first, len(first.report.created))
+    again = _timed(lambda: import_site(site_dir=work / "site", jobs=args.jobs))
+    print(f"re-import:     {len(again.report.unchanged)} unchanged, {again.queries} queries")
+    _print_rates(again, len(again.report.unchanged))
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"peak memory:   {own:.0f} MB max RSS of this process, {worker:.0f} MB of the largest")
+    print("               worker (workers share the parent's pages, so this is no sum)")
+    print(f"load average after: {_load()}")
     if args.keep:
         print(f"kept: {work}")
     else:

@@ -17,6 +17,16 @@ _SRC = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGN
 def render_article_body(text, *, file, images, is_markdown=True):
     """-> (html, problems); problems are (ContentIssue kind, message, detail) tuples."""
     html, unknown = render_body(text, is_markdown=is_markdown)
+    return resolve_images(html, unknown=unknown, file=file, images=images)
+
+
+def has_images(html):
+    return _IMG.search(html) is not None
+
+
+def resolve_images(html, *, unknown, file, images):
+    """The second half of render_article_body(), on rendered HTML: it reads and stores image
+    files, so the Hugo import runs it in the main process, after render_body() in a worker."""
     problems = [
         (
             ContentIssue.Kind.UNKNOWN_SHORTCODE,
@@ -58,4 +68,6 @@ def render_article_body(text, *, file, images, is_markdown=True):
         url = found if images.dry_run else default_storage.url(found)
         return tag.replace(src.group(0), f' src="{escape(url)}"', 1)
 
+    if not has_images(html):
+        return html, problems
     return _IMG.sub(replace, html), problems

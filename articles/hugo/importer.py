@@ -22,15 +22,17 @@ from ..models import (
     Tag,
     TaggedArticle,
     Topic,
+    derive_text,
 )
 from ..sanitize import sanitize_html
-from ..slugs import MAX_SLUG_LENGTH, pinyin_slug
+from ..slugs import MAX_SLUG_LENGTH
 from . import frontmatter
-from .body import render_article_body
+from .body import resolve_images
 from .lookups import TermCache
-from .mapping import SLOT_KEYS, MappingError, map_front_matter
+from .mapping import SLOT_KEYS
 from .media import ImageProblem, ImageStore
 from .permalinks import urlize
+from .pipeline import Task, prepared_in_order
 from .redirects import RedirectWriter
 from .site import SiteError, content_files, open_site
 
@@ -63,12 +65,20 @@ class _DryRun(Exception):
 
 
 def import_site(
-    *, site_dir, dry_run=False, sections=None, tz="Asia/Shanghai", overwrite=False, progress=None
+    *,
+    site_dir,
+    dry_run=False,
+    sections=None,
+    tz="Asia/Shanghai",
+    overwrite=False,
+    progress=None,
+    jobs=1,
 ):
     """Import every default-language page of the Hugo site at site_dir.
 
     Raises SiteError when site_dir is not a readable site and ValueError for an unknown tz.
-    progress(done, total, path) is called after each file.
+    progress(done, total, path) is called after each file. jobs > 1: that many worker
+    processes render pages ahead; this process alone writes, file by file, in order.
     """
     try:
         ZoneInfo(tz)
@@ -80,9 +90,11 @@ def import_site(
     run = _Run(
         site=site, report=report, tz=tz, dry_run=dry_run, overwrite=overwrite, term_info=term_info
     )
+    staged = ((file, run.stage(file)) for file in pages)
+    in_order = prepared_in_order(staged, jobs=jobs, taxonomies=site.taxonomies, tz=tz)
     with _sqlite_commits_without_fsync():
-        for done, file in enumerate(pages, start=1):
-            run.import_file(file)
+        for done, (file, staged_file, prepared) in enumerate(in_order, start=1):
+            run.import_file(file, staged_file, prepared)
             if progress:
                 progress(done, len(pages), file.rel)
     return report
@@ -177,18 +189,29 @@ class _Run:
         self.slugs = set(Article.objects.values_list("slug", flat=True))
         self._caches = [self.authors, self.tags, self.sections, self.topics, self.redirects]
 
-    def import_file(self, file):
-        rel = file.rel
+    def stage(self, file):
+        """Read the file; -> a Task to prepare, or "unchanged", or a failure for the report."""
         try:
             raw = file.path.read_bytes()
         except OSError as exc:
-            self.report.failed.append({"file": rel, "error": f"unreadable: {exc.strerror}"})
-            return
+            return {"file": file.rel, "error": f"unreadable: {exc.strerror}"}
         file_digest = self._file_digest(file, raw)
-        pk, stored = self.known.get(rel, (None, ""))
+        pk, stored = self.known.get(file.rel, (None, ""))
         if pk and stored[:32] == file_digest and not self.overwrite:
+            return "unchanged"
+        is_markdown = file.path.suffix not in {".html", ".htm"}
+        return Task(rel=file.rel, raw=raw, is_markdown=is_markdown, file_digest=file_digest)
+
+    def import_file(self, file, task, prepared):
+        rel = file.rel
+        if task == "unchanged":
             self.report.unchanged.append(rel)
             return
+        if not isinstance(task, Task):
+            self.report.failed.append(task)
+            return
+        file_digest = task.file_digest
+        pk, stored = self.known.get(rel, (None, ""))
         article = Article.objects.get(pk=pk) if pk else None
         if article and not self.overwrite and state_digest(article) != stored[32:]:
             self.report.skipped.append(rel)
@@ -200,20 +223,17 @@ class _Run:
             return
         warnings = []
         redirects = 0
+        if prepared.error:
+            self.report.failed.append({"file": rel, "error": prepared.error})
+            return
         try:
-            page = frontmatter.split(frontmatter.decode(raw))
-            fields = map_front_matter(page.meta, taxonomies=self.site.taxonomies, tz=self.tz)
             with transaction.atomic():
-                article = self._write(file, page, fields, article, file_digest, warnings)
+                article = self._write(file, prepared, article, file_digest, warnings)
                 redirects = self.redirects.take_count()
                 if self.dry_run:
                     raise _DryRun
         except _DryRun:
             self._rollback()
-        except (frontmatter.FrontMatterError, MappingError) as exc:
-            self._rollback()
-            self.report.failed.append({"file": rel, "error": str(exc)})
-            return
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
             self._rollback()
             self.report.failed.append({"file": rel, "error": f"{type(exc).__name__}: {exc}"})
@@ -227,9 +247,8 @@ class _Run:
             self.report.warn(rel, message)
         (self.report.updated if pk else self.report.created).append(rel)
 
-    def _free_slug(self, text, *, own, max_length):
+    def _free_slug(self, base, *, own, max_length):
         """unique_slug() without a query per article: the run keeps every slug in a set."""
-        base = pinyin_slug(text, max_length=max_length, fallback="article")
         candidate, n = base, 2
         while candidate != own and candidate in self.slugs:
             suffix = f"-{n}"
@@ -251,7 +270,8 @@ class _Run:
                     digest.update(f"{sibling.name}:{sibling.stat().st_size};".encode())
         return digest.hexdigest()[:32]
 
-    def _write(self, file, page, fields, article, file_digest, warnings):
+    def _write(self, file, prepared, article, file_digest, warnings):
+        fields = prepared.fields
         is_new = article is None
         article = article or Article(source_path=file.rel)
         issues = []
@@ -269,39 +289,47 @@ class _Run:
         article.lightbox = fields.lightbox
         article.extra = fields.extra
         if fields.slug:
-            article.slug = self._free_slug(fields.slug, own=article.slug, max_length=100)
+            article.slug = self._free_slug(prepared.slug_base, own=article.slug, max_length=100)
         elif not article.slug:
-            article.slug = self._free_slug(fields.title, own="", max_length=MAX_SLUG_LENGTH)
+            article.slug = self._free_slug(prepared.slug_base, own="", max_length=MAX_SLUG_LENGTH)
         article.section = self.sections.get(fields.section) if fields.section else None
         self._featured_image(article, fields, file, issues, warnings)
-        html, problems = render_article_body(
-            page.body,
-            file=file,
-            images=self.images,
-            is_markdown=file.path.suffix not in {".html", ".htm"},
+        html, problems = resolve_images(
+            prepared.body, unknown=prepared.unknown_shortcodes, file=file, images=self.images
         )
         for kind, message, detail in problems:
             issues.append((kind, message, detail))
             warnings.append(message)
-        article.body = sanitize_html(html)
+        derived = prepared.derived
+        if html == prepared.body and derived is not None:
+            article.body = prepared.clean_body
+        else:
+            article.body = sanitize_html(html)
+            derived = derive_text(
+                title=article.title, description=article.description, body=article.body
+            )
         # Two spellings can name one row (Bob/bob): keep each row once, in order.
         authors = _unique(self.authors.get(name) for name in fields.authors)
         tags = _unique(self.tags.get(name) for name in fields.tags)
         topics = _unique(self.topics.get(term) for _, term in fields.topics)
         slots = [key for key in fields.slots if key in self.slots]
         article.imported_at = timezone.now()
+        # Of the body as save() will store it (sanitised, renditions), so it matches the row.
+        state = _digest(
+            article,
+            [a.pk for a in authors],
+            [t.name for t in tags],
+            [t.pk for t in topics],
+            slots,
+            body=derived.body,
+        )
+        article.source_digest = file_digest + state
         article._importing = True
-        article.save(touch=False)
+        article.save(touch=False, derived=derived)
         del article._importing
         self._relations(
             article, is_new=is_new, authors=authors, tags=tags, topics=topics, slots=slots
         )
-        # Hashed after save(), which may rewrite the body (renditions), so it matches the row.
-        state = _digest(
-            article, [a.pk for a in authors], [t.name for t in tags], [t.pk for t in topics], slots
-        )
-        article.source_digest = file_digest + state
-        Article.objects.filter(pk=article.pk).update(source_digest=article.source_digest)
         if not is_new:
             ContentIssue.objects.filter(article=article).delete()
         ContentIssue.objects.bulk_create(
@@ -372,9 +400,9 @@ def _unique(rows):
     return list({row.pk: row for row in rows}.values())
 
 
-def _digest(article, author_ids, tag_names, topic_ids, slot_keys):
+def _digest(article, author_ids, tag_names, topic_ids, slot_keys, *, body=None):
     """What the import wrote, as one hash: if the article no longer matches it, an editor
-    changed it since."""
+    changed it since. body: the body about to be saved, when article.body is not it yet."""
     published = (
         article.published_at.astimezone(dt.UTC).isoformat() if article.published_at else None
     )
@@ -382,7 +410,7 @@ def _digest(article, author_ids, tag_names, topic_ids, slot_keys):
         article.title,
         article.slug,
         article.description,
-        article.body,
+        article.body if body is None else body,
         article.featured_image.name if article.featured_image else "",
         article.featured_image_alt,
         article.featured_image_caption,

@@ -15,6 +15,12 @@ class RedirectWriter:
         self._done = set()  # taxonomy pages already written this run
         self._new = []
         self._count = 0
+        # old path -> new path of every redirect of the site, so an article costs no lookup;
+        # what this file's transaction wrote waits in _pending until it commits.
+        self._existing = dict(
+            Redirect.objects.filter(site_id=self.site_id).values_list("old_path", "new_path")
+        )
+        self._pending = {}
 
     def for_article(self, article, *, file, fields, sections, topics, tags, warnings):
         new_url = article.get_absolute_url()
@@ -52,23 +58,20 @@ class RedirectWriter:
                 )
                 continue
             wanted[old] = new
-        if not wanted:
-            return
-        existing = {
-            r.old_path: r
-            for r in Redirect.objects.filter(site_id=self.site_id, old_path__in=wanted)
-        }
-        changed = [r for old, r in existing.items() if r.new_path != wanted[old]]
-        for redirect in changed:
-            redirect.new_path = wanted[redirect.old_path]
-        if changed:
-            Redirect.objects.bulk_update(changed, ["new_path"])
-        Redirect.objects.bulk_create(
-            Redirect(site_id=self.site_id, old_path=old, new_path=new)
-            for old, new in wanted.items()
-            if old not in existing
-        )
-        self._count += len(changed) + len(wanted.keys() - existing.keys())
+        current = {old: self._current(old) for old in wanted}
+        changed = [old for old, new in wanted.items() if current[old] not in (None, new)]
+        for old in changed:
+            Redirect.objects.filter(site_id=self.site_id, old_path=old).update(new_path=wanted[old])
+        added = [old for old in wanted if current[old] is None]
+        if added:
+            Redirect.objects.bulk_create(
+                Redirect(site_id=self.site_id, old_path=old, new_path=wanted[old]) for old in added
+            )
+        self._pending.update((old, wanted[old]) for old in [*changed, *added])
+        self._count += len(changed) + len(added)
+
+    def _current(self, old):
+        return self._pending.get(old, self._existing.get(old))
 
     def take_count(self):
         count, self._count = self._count, 0
@@ -76,8 +79,11 @@ class RedirectWriter:
 
     def commit(self):
         self._new = []
+        self._existing.update(self._pending)
+        self._pending = {}
 
     def rollback(self):
         self._done.difference_update(self._new)
         self._new = []
         self._count = 0
+        self._pending = {}

@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.hugo.importer import SiteError, import_site
+from articles.hugo.pipeline import default_jobs
 
 
 class Command(BaseCommand):
@@ -29,8 +30,18 @@ class Command(BaseCommand):
             action="store_true",
             help="Also replace articles an editor changed in the admin since the last import.",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=default_jobs(),
+            metavar="N",
+            help="Worker processes rendering pages ahead of the writer (default: CPU count; "
+            "1: none).",
+        )
 
-    def handle(self, *args, site_dir, dry_run, report, sections, timezone, overwrite, **options):
+    def handle(
+        self, *args, site_dir, dry_run, report, sections, timezone, overwrite, jobs, **options
+    ):
         self.verbosity = options["verbosity"]
         report_file = self._open_report(report) if report else None
         progress = _Progress(self.stderr, verbosity=options["verbosity"])
@@ -42,6 +53,7 @@ class Command(BaseCommand):
                 tz=timezone,
                 overwrite=overwrite,
                 progress=progress,
+                jobs=max(1, jobs),
             )
         except (SiteError, ValueError) as exc:
             raise CommandError(str(exc), returncode=2) from exc

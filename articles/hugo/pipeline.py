@@ -1,0 +1,126 @@
+"""The CPU-bound half of an import, without the database: front matter, Markdown, shortcodes,
+sanitising and jieba segmentation of a page. import_site() runs it in worker processes ahead
+of the one process that writes, so several pages are prepared while one is written."""
+
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from ..models import DerivedText, derive_text
+from ..sanitize import sanitize_html
+from ..search import _jieba
+from ..slugs import MAX_SLUG_LENGTH, pinyin_slug
+from . import frontmatter
+from .body import has_images
+from .mapping import Fields, MappingError, map_front_matter
+from .markdown import render_body
+
+CHUNK = 16  # pages per message to a worker: fewer round trips, still a short wait for the first
+
+
+@dataclass
+class Task:
+    rel: str
+    raw: bytes
+    is_markdown: bool
+    file_digest: str
+
+
+@dataclass
+class Prepared:
+    fields: Fields | None = None
+    body: str = ""  # rendered HTML, images not yet resolved
+    unknown_shortcodes: list | None = None
+    slug_base: str = ""  # pinyin of the slug, or else of the title, before de-duplication
+    clean_body: str = ""  # sanitize_html(body) ...
+    derived: DerivedText | None = None  # ... and what save() makes of it; None with images
+    error: str = ""
+
+
+def prepare(task, *, taxonomies, tz):
+    """Everything about one page that needs no database and no other page. Never raises:
+    a bad file comes back with .error, as the report words it."""
+    try:
+        page = frontmatter.split(frontmatter.decode(task.raw))
+        fields = map_front_matter(page.meta, taxonomies=taxonomies, tz=tz)
+        html, unknown = render_body(page.body, is_markdown=task.is_markdown)
+        if fields.slug:
+            slug_base = pinyin_slug(fields.slug, max_length=100, fallback="article")
+        else:
+            slug_base = pinyin_slug(fields.title, max_length=MAX_SLUG_LENGTH, fallback="article")
+        prepared = Prepared(
+            fields=fields, body=html, unknown_shortcodes=unknown, slug_base=slug_base
+        )
+        if not has_images(html):  # with images the body changes when they are stored
+            prepared.clean_body = sanitize_html(html)
+            prepared.derived = derive_text(
+                title=fields.title, description=fields.description, body=prepared.clean_body
+            )
+        return prepared
+    except (frontmatter.FrontMatterError, MappingError) as exc:
+        return Prepared(error=str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
+        return Prepared(error=f"{type(exc).__name__}: {exc}")
+
+
+def _prepare_chunk(tasks, taxonomies, tz):
+    return [prepare(task, taxonomies=taxonomies, tz=tz) for task in tasks]
+
+
+def _start_worker():
+    import django
+
+    django.setup()  # a no-op under fork; spawn (macOS, Windows) starts from nothing
+    _jieba()
+
+
+def default_jobs():
+    return os.cpu_count() or 1
+
+
+def prepared_in_order(staged, *, jobs, taxonomies, tz):
+    """staged: (file, Task or any other outcome) pairs in file order. Yields (file, outcome,
+    Prepared for a Task else None) in the same order; with jobs > 1, worker processes prepare
+    the pages ahead of the caller."""
+    if jobs <= 1:
+        for file, task in staged:
+            prepared = prepare(task, taxonomies=taxonomies, tz=tz) if _is_task(task) else None
+            yield file, task, prepared
+        return
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods:
+        _jieba()  # loaded once here; forked workers share the dictionary's pages
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    window = deque()
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker) as pool:
+        for chunk in _chunks(staged, CHUNK):
+            tasks = [task for _, task in chunk if _is_task(task)]
+            future = pool.submit(_prepare_chunk, tasks, taxonomies, tz) if tasks else None
+            window.append((chunk, future))
+            if len(window) > 4 * jobs:
+                yield from _results(*window.popleft())
+        while window:
+            yield from _results(*window.popleft())
+
+
+def _chunks(items, size):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _is_task(item):
+    return isinstance(item, Task)
+
+
+def _results(chunk, future):
+    prepared = iter(future.result() if future else [])
+    for file, task in chunk:
+        yield file, task, next(prepared) if _is_task(task) else None
