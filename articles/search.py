@@ -51,7 +51,9 @@ def _words(tokens):
 
 def segment_for_index(text):
     """Search-engine mode: a long word also yields its shorter dictionary words."""
-    return " ".join(_words(_jieba().cut_for_search(text)))
+    # _words() in one regex pass: the joining space is not \w, so no piece spans two tokens.
+    pieces = _WORD.findall(" ".join(_jieba().cut_for_search(text)))
+    return " ".join([piece.lower() for piece in pieces])
 
 
 def plain_text(html_text):
