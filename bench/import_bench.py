@@ -71,16 +71,22 @@ class _Timed:
 
 def _timed(run):
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+
+    queries = 0
+
+    def count(execute, *args):
+        nonlocal queries
+        queries += 1
+        return execute(*args)
 
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started, cpu = time.perf_counter(), time.process_time()
-    with CaptureQueriesContext(connection) as queries:
+    with connection.execute_wrapper(count):
         report = run()
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     worker_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
-    return _Timed(report, wall, cpu, worker_cpu, len(queries))
+    return _Timed(report, wall, cpu, worker_cpu, queries)
 
 
 def _print_rates(timed, articles):
