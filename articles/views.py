@@ -169,6 +169,7 @@ class SearchView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["query"] = self.query
+        context["results_capped"] = search.is_capped(context["paginator"].count)
         for article in context["articles"]:
             article.title_highlighted = search.highlight(article.title, self.query)
             article.excerpt = search.best_excerpt(

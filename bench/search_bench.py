@@ -1,114 +1,104 @@
-"""Search latency and plan on N articles: `DATABASE_URL=postgres://.../nr_bench python bench/search_bench.py 20000`.
+"""Search page latency and plans on a seeded database.
 
-Writes N generated articles into the database DATABASE_URL points at (use a scratch database),
-then prints the plan and the median time of a few queries, each through articles.search.
+    N=100000 DATABASE_URL=postgres://.../newsroom_search python bench/seed_bench.py
+    DATABASE_URL=postgres://.../newsroom_search python bench/search_bench.py [--runs 20] [--explain]
+
+Times the whole /search/ page through Django's test client with the page cache off and DEBUG
+off (URL routing, middleware, the count, the first page, its prefetches, highlighting and the
+template), `--runs` times per query after one warm-up, and prints the median (p50), the 90th
+percentile, the number of SQL queries and what the page says about the number of results.
+`--explain` adds EXPLAIN ANALYZE of each query's results page (its SQL, first 20 rows).
 """
 
 import os
-import random
 import statistics
 import sys
 import time
-from datetime import timedelta
+from pathlib import Path
 
-import django
-
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ.setdefault("DEBUG", "1")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+os.environ["DEBUG"] = "0"
+os.environ["PAGE_CACHE"] = "0"
+os.environ.setdefault("SECRET_KEY", "search-bench-only")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+
+import django  # noqa: E402
+
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+# No collectstatic needed: static URLs unhashed (a dictionary lookup either way).
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
 from django.db import connection  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
 
 from articles import search  # noqa: E402
 from articles.models import Article  # noqa: E402
 
-# Target words and the share of articles that mention them.
-PLANTED = {
-    "上海": 0.2,
-    "元宇宙": 0.1,
-    "数字藏品": 0.03,
-    "张江科学城": 0.005,
-    "Web3": 0.1,
-    "GameFi": 0.05,
-}
-QUERIES = ["上海", "元宇宙", "张江科学城", "数字藏品", "上海 Web3", "GameFi", "不存在的词语"]
+# (label, query): 2-, 3-, 4- and 5-character words from common to rare, mixed, no match.
+QUERIES = [
+    ("3 chars, ~50%", "元宇宙"),
+    ("2 chars, ~20%", "上海"),
+    ("4 chars, ~90%", "头显设备"),
+    ("4 chars, ~10%", "亚太地区"),
+    ("4 chars, ~3%", "数字藏品"),
+    ("3 chars, ~0.6%", "太行山"),
+    ("2 chars, ~0.15%", "治国"),
+    ("5 chars, ~0.2%", "张江科学城"),
+    ("zh + en, ~2%", "上海 Web3"),
+    ("zh + en, rare", "GameFi 张江科学城"),
+    ("no match", "不存在的词语"),
+]
 
 
-def vocabulary(rng):
-    """Common two-character words from jieba's dictionary: realistic filler text."""
-    import jieba
-
-    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
-    with open(path, encoding="utf-8") as handle:
-        words = [
-            w
-            for w, freq, *_ in (line.split() for line in handle)
-            if len(w) == 2 and int(freq) > 300
-        ]
-    return rng.sample(words, min(4000, len(words)))
+def percentile(values, share):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def populate(count):
-    rng = random.Random(5)
-    words = vocabulary(rng)
-    now = timezone.now()
-    batch = []
-    for n in range(count):
-        planted = [word for word, share in PLANTED.items() if rng.random() < share]
-        title = "".join(rng.choices(words, k=8))
-        description = "，".join(rng.choices(words, k=12))
-        sentences = ["".join(rng.choices(words, k=14)) for _ in range(40)]  # ~1100 characters
-        for word in planted:
-            sentences[rng.randrange(len(sentences))] += word
-        if planted and rng.random() < 0.3:
-            title = planted[0] + title
-        body = "<p>" + "。".join(sentences) + "</p>"
-        batch.append(
-            Article(
-                title=title,
-                slug=f"bench-{n}",
-                description=description,
-                body=body,
-                status=Article.Status.PUBLISHED,
-                published_at=now - timedelta(minutes=n),
-                search_document=search.build_search_document(
-                    title=title, description=description, body=body
-                ),
-            )
-        )
-        if len(batch) == 1000:
-            Article.objects.bulk_create(batch)
-            batch = []
-    Article.objects.bulk_create(batch)
+def time_page(client, query, runs):
+    url = reverse("articles:search")
+    response = client.get(url, {"q": query}, secure=True)  # warm-up (jieba, pool, plans)
+    assert response.status_code == 200, response.status_code
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url, {"q": query}, secure=True)
+        timings.append((time.perf_counter() - started) * 1000)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"q": query}, secure=True)
+    count = search.search(Article.objects.published(), query).count()  # what the page shows
+    shown = f"{count}+" if search.is_capped(count) else str(count)
+    return statistics.median(timings), percentile(timings, 0.9), len(queries), shown
 
 
 def main():
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
-    call_command("migrate", verbosity=0)
-    existing = Article.objects.count()
-    if existing < count:
-        populate(count - existing)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE articles_article")
-    print(f"{Article.objects.count()} articles on {connection.vendor}")
-    base = Article.objects.published().for_listing()
-    for query in QUERIES:
-        results = search.search(base, query)
-        timings = []
-        for _ in range(5):
-            started = time.perf_counter()
-            total = results.count()
-            page = list(results[:20])
-            timings.append((time.perf_counter() - started) * 1000)
-        print(
-            f"{query!r:>16}: {total:6d} hits, count+first page {statistics.median(timings):7.1f} ms"
-        )
-    if connection.vendor == "postgresql":
-        print(search.search(Article.objects.published(), "张江科学城")[:20].explain(analyze=True))
-    del page
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 20
+    total = Article.objects.count()
+    visible = Article.objects.published()
+    load = os.getloadavg()
+    print(f"{total} articles on {connection.vendor}, {runs} runs each, page cache off")
+    print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, {os.cpu_count()} CPUs")
+    client = Client()
+    print(f"{'query':<22} {'matches':>8} {'shown':>6} {'SQL':>4} {'p50 ms':>8} {'p90 ms':>8}")
+    for label, query in QUERIES:
+        matches = search._matching(visible, search.query_terms(query)).count()
+        p50, p90, sql, shown = time_page(client, query, runs)
+        name = f"{query} ({label})"
+        print(f"{name:<22} {matches:>8} {shown:>6} {sql:>4} {p50:>8.1f} {p90:>8.1f}", flush=True)
+    print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    if "--explain" in sys.argv and connection.vendor == "postgresql":
+        for _, query in QUERIES:
+            print(f"== {query}")
+            print(search.search(visible, query)[:20].explain(analyze=True))
 
 
 if __name__ == "__main__":

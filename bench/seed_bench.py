@@ -5,7 +5,10 @@
 Chinese titles and bodies come from a fixed pool of generated sentences; each sentence is
 segmented with jieba once (articles.search.segment_for_index), and an article's search document
 is the join of its sentences' segments -- the same words save() would index, since sentences end
-in punctuation. A handful of shared featured images (with their renditions) keeps media small.
+in punctuation. Each article is about a few subjects, so word frequencies look like a news
+site's: 元宇宙 in about half the articles, 上海 in a fifth, a few site words at 0.2-10%, and
+400 dictionary names spread Zipf-like from ~10% down to ~0.1% (search benchmarks need both
+common and rare words); verbs, objects and stock phrases are in most articles. A handful of shared featured images (with their renditions) keeps media small.
 Authors, sections, topics, tags and live placements in every slot are made too; 1% of the
 articles are drafts and ten are scheduled in the coming days. Prints the insert throughput.
 """
@@ -46,10 +49,20 @@ from articles.renditions import make_renditions  # noqa: E402
 from articles.search import segment_for_index  # noqa: E402
 
 BATCH = 2000
-SUBJECTS = "上海 北京 深圳 杭州 香港 新加坡 东京 首尔 伦敦 纽约 元宇宙 区块链 数字藏品 虚拟现实 增强现实".split()
-SUBJECTS += (
-    "人工智能 游戏公司 交易所 监管机构 开发者社区 初创企业 科技巨头 基金会 研究院 创作者".split()
-)
+# Subject words and the share of articles about them (on top of two Zipf-drawn dictionary names).
+PLANTED = {
+    "元宇宙": 0.5,
+    "上海": 0.2,
+    "Web3": 0.1,
+    "区块链": 0.08,
+    "GameFi": 0.05,
+    "数字藏品": 0.03,
+    "虚拟现实": 0.02,
+    "张江科学城": 0.002,
+}
+GENERIC_SUBJECTS = "业内人士 分析人士 记者 相关负责人 多家机构 市场人士 专家 用户".split()
+DICTIONARY_SUBJECTS = 400
+SENTENCES_PER_SUBJECT = 6
 VERBS = "发布 推出 宣布 启动 完成 升级 测试 投资 收购 开放 关闭 调整 公布 加速 布局".split()
 OBJECTS = (
     "虚拟空间 数字身份 链上治理 去中心化金融 游戏平台 开发工具 硬件设备 白皮书 产业基金".split()
@@ -61,15 +74,40 @@ TAILS = "引发市场关注 吸引大量用户 获得监管批准 带动相关�
 TAILS += "预计明年落地 已进入测试阶段 计划向全球开放 首批名额已满 得到多方支持".split()
 
 
-def sentence_pool(rng, size=400):
-    pool = []
-    for _ in range(size):
-        text = (
-            f"{rng.choice(SUBJECTS)}{rng.choice(VERBS)}{rng.choice(OBJECTS)}，"
-            f"{rng.choice(SUBJECTS)}表示{rng.choice(OBJECTS)}{rng.choice(TAILS)}。"
-        )
-        pool.append((text, segment_for_index(text)))
+def dictionary_subjects(rng, count=DICTIONARY_SUBJECTS):
+    """Place, organisation and other proper names of 2-4 characters from jieba's dictionary."""
+    import jieba
+
+    path = Path(jieba.__file__).with_name("dict.txt")
+    with path.open(encoding="utf-8") as handle:
+        names = [
+            word
+            for word, freq, tag in (line.split() for line in handle)
+            if tag in ("ns", "nt", "nz") and 2 <= len(word) <= 4 and int(freq) > 200
+        ]
+    return rng.sample([name for name in names if name not in PLANTED], count)
+
+
+def sentence_pool(rng, subjects):
+    """SENTENCES_PER_SUBJECT (text, segmented words) for each subject, keyed by subject."""
+    pool = {}
+    for subject in subjects:
+        sentences = []
+        for _ in range(SENTENCES_PER_SUBJECT):
+            text = (
+                f"{subject}{rng.choice(VERBS)}{rng.choice(OBJECTS)}，"
+                f"{rng.choice(GENERIC_SUBJECTS)}表示{rng.choice(OBJECTS)}{rng.choice(TAILS)}。"
+            )
+            sentences.append((text, segment_for_index(text)))
+        pool[subject] = sentences
     return pool
+
+
+def article_subjects(rng, names, weights):
+    """The subjects of one article: planted words by their share, plus two Zipf-drawn names."""
+    chosen = [word for word, share in PLANTED.items() if rng.random() < share]
+    chosen += rng.choices(names, weights=weights, k=2)
+    return list(dict.fromkeys(chosen))
 
 
 def shared_images(rng, count=6):
@@ -107,7 +145,9 @@ def taxonomy():
 def seed(total):
     rng = random.Random(6)
     started = time.perf_counter()
-    pool = sentence_pool(rng)
+    names = dictionary_subjects(rng)
+    weights = [1 / rank for rank in range(1, len(names) + 1)]
+    pool = sentence_pool(rng, [*PLANTED, *GENERIC_SUBJECTS, *names])
     images = shared_images(rng)
     sections, topics, tags, authors = taxonomy()
     topic_through = Article.topics.through
@@ -119,8 +159,11 @@ def seed(total):
     for batch_start in range(0, total, BATCH):
         articles = []
         for n in range(batch_start, min(total, batch_start + BATCH)):
-            sentences = [rng.choice(pool) for _ in range(rng.randrange(12, 30))]
-            title_text, title_words = rng.choice(pool)
+            subjects = article_subjects(rng, names, weights) + GENERIC_SUBJECTS[:1]
+            sentences = [
+                rng.choice(pool[rng.choice(subjects)]) for _ in range(rng.randrange(12, 30))
+            ]
+            title_text, title_words = rng.choice(pool[rng.choice(subjects[:-1])])
             title = title_text.rstrip("。")
             paragraphs = [sentences[i : i + 4] for i in range(0, len(sentences), 4)]
             body = "".join(f"<p>{''.join(t for t, _ in p)}</p>" for p in paragraphs)

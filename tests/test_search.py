@@ -208,15 +208,73 @@ def test_query_terms_drop_punctuation_and_stopwords():
     assert search.query_terms("的") == ["的"]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN index exists on PostgreSQL only")
-def test_postgresql_search_uses_the_gin_index(make_article):
+def test_common_word_ranks_title_matches_first_among_the_newest_matches(
+    client, make_article, monkeypatch
+):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 5)
+    now = timezone.now()
+    for n in range(4):
+        make_article(title=f"快讯{n}", body="<p>元宇宙</p>", published_at=now - timedelta(hours=n))
+    make_article(title="元宇宙周报", body="<p>综述</p>", published_at=now - timedelta(days=1))
+    make_article(title="元宇宙旧闻", body="<p>综述</p>", published_at=now - timedelta(days=30))
+    make_article(title="更早的快讯", body="<p>元宇宙</p>", published_at=now - timedelta(days=31))
+    response = client.get(SEARCH, {"q": "元宇宙"})
+    titles = [article.title for article in response.context["articles"]]
+    assert titles == ["元宇宙周报", "快讯0", "快讯1", "快讯2", "快讯3"]
+    assert response.context["paginator"].count == 5
+
+
+def test_capped_results_say_there_are_more(client, make_article, monkeypatch):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 5)
+    for n in range(7):
+        make_article(title=f"元宇宙{n}")
+    html = client.get(SEARCH, {"q": "元宇宙"}).content.decode()
+    assert "找到 5+ 篇与“元宇宙”相关的文章，以下按相关度列出最新的 5 篇" in html
+    client.cookies["django_language"] = "en"
+    html = client.get(SEARCH, {"q": "元宇宙"}).content.decode()
+    assert "5+ articles found for “元宇宙”; the newest 5 are listed by relevance" in html
+
+
+def test_rare_word_below_the_cap_shows_every_match_and_the_exact_count(
+    client, make_article, monkeypatch
+):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 5)
+    for n in range(4):
+        make_article(title=f"张江科学城{n}")
+    for n in range(6):
+        make_article(title=f"元宇宙{n}")
+    response = client.get(SEARCH, {"q": "张江科学城"})
+    assert len(response.context["articles"]) == 4
+    assert "找到 4 篇与“张江科学城”相关的文章" in response.content.decode()
+    assert not response.context["results_capped"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="tsvector exists on PostgreSQL only")
+def test_postgresql_search_uses_the_stored_vector_and_its_gin_index(make_article):
     make_article(title="元宇宙")
-    queryset = search.search(Article.objects.all(), "元宇宙")
+    matching = search._matching(Article.objects.all(), ["元宇宙"])
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
-        plan = queryset.explain()
+        plan = matching.explain()
         cursor.execute("SET enable_seqscan = on")
-    assert "article_search_gin_idx" in plan
+    assert "article_search_vector_idx" in plan
+    page_plan = search.search(Article.objects.published(), "元宇宙")[:20].explain()
+    assert "search_vector @@" in page_plan
+    assert "to_tsvector" not in page_plan  # the vector is read, never rebuilt from the text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="tsvector exists on PostgreSQL only")
+def test_postgresql_stored_vector_follows_saves(make_article):
+    article = make_article(title="旧标题")
+    article.title = "以太坊升级"
+    article.save()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_vector @@ plainto_tsquery('simple', %s) FROM articles_article"
+            " WHERE id = %s",
+            ["以太坊", article.pk],
+        )
+        assert cursor.fetchone() == (True,)
 
 
 def test_saving_only_the_title_still_updates_the_search_document(client, make_article):
