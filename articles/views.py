@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db.models import Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
@@ -106,19 +106,25 @@ class AuthorDetailView(TaxonomyArticleListView):
     filter_field = "authors"
 
 
-def _neighbours(article):
-    """The previous and next visible articles by publish time, in one query."""
+def _with_neighbours(articles):
+    """Annotate the previous and next visible articles' titles and slugs (by publish time) onto
+    each article: four scalar subqueries, LIMIT 1 on the visible-articles index each, inside
+    the article's own query rather than one more query per page."""
     visible = Article.objects.published()
-    earlier = visible.filter(published_at__lt=article.published_at).order_by("-published_at", "-pk")
-    later = visible.filter(published_at__gt=article.published_at).order_by("published_at", "pk")
-    both = visible.filter(
-        Q(pk=Subquery(earlier.values("pk")[:1])) | Q(pk=Subquery(later.values("pk")[:1]))
-    ).only("title", "slug", "published_at")
-    found = {"previous_article": None, "next_article": None}
-    for neighbour in both:
-        key = "previous_article" if neighbour.published_at < article.published_at else "next_article"
-        found[key] = neighbour
-    return found
+    earlier = visible.filter(published_at__lt=OuterRef("published_at")).order_by(
+        "-published_at", "-pk"
+    )
+    later = visible.filter(published_at__gt=OuterRef("published_at")).order_by("published_at", "pk")
+    return articles.annotate(
+        previous_title=Subquery(earlier.values("title")[:1]),
+        previous_slug=Subquery(earlier.values("slug")[:1]),
+        next_title=Subquery(later.values("title")[:1]),
+        next_slug=Subquery(later.values("slug")[:1]),
+    )
+
+
+def _neighbour(slug, title):
+    return Article(slug=slug, title=title) if slug else None
 
 
 class ArticleDetailView(DetailView):
@@ -128,7 +134,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.for_listing()
+        articles = _with_neighbours(Article.objects.for_listing())
         if self.request.user.is_staff:
             return articles
         return articles.published()
@@ -143,9 +149,12 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         context["is_preview"] = not article.is_visible
-        if article.published_at:
-            context.update(_neighbours(article))
-        context["related_articles"] = reading.related_articles(article)
+        context["previous_article"] = _neighbour(article.previous_slug, article.previous_title)
+        context["next_article"] = _neighbour(article.next_slug, article.next_title)
+        if article.is_visible:
+            context["related_articles"] = reading.cached_related_articles(article)
+        else:
+            context["related_articles"] = reading.related_articles(article)
         return context
 
     def render_to_response(self, context, **response_kwargs):
