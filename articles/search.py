@@ -16,6 +16,7 @@ import html
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.db import connection
@@ -98,6 +99,7 @@ class StoredVector(Expression):
 
         column = SearchVectorField()
         column.set_attributes_from_name("search_vector")
+        column.model = query.model  # never added to the model, but hashing a Col asks for it
         return Col(query.get_initial_alias(), column, output_field=column)
 
 
@@ -122,27 +124,55 @@ def _matching(queryset, terms):
     return queryset
 
 
-def search(queryset, query):
-    """Filter `queryset` (already published().for_listing()) by the query, best first.
+def candidates(queryset, query):
+    """(pk, rank) of the newest MAX_CANDIDATES matches, newest first, in one query.
 
-    Candidates are the newest MAX_CANDIDATES matches (PostgreSQL walks the newest-first index
-    for a common word, or the GIN index for a rare one); only they are ranked, counted and
-    paginated, so a word found in half of 100,000 articles costs what a rare word costs.
-    Relevance: every query word in the title first, then in the summary, then newest first.
-    (ts_rank would read every candidate's vector for little gain on short news texts.)
+    PostgreSQL walks the newest-first index and tests each row's stored vector when the words
+    are common, or reads the GIN index and sorts the matches when they are rare; either way
+    a word found in half of 100,000 articles costs about what a rare word costs.
+    rank: 2 if every query word is in the title, plus 1 if every word is in the summary.
     """
     terms = query_terms(query)
     if not terms:
-        return queryset.none()
-    newest = _matching(queryset, terms).order_by("-published_at", "-pk").values("pk")
+        return queryset.none().values_list("pk")
     rank = Case(When(_all_in("title", terms), then=Value(2)), default=Value(0)) + Case(
         When(_all_in("description", terms), then=Value(1)), default=Value(0)
     )
-    return (
-        queryset.filter(pk__in=newest[:MAX_CANDIDATES])
-        .annotate(rank=rank)
-        .order_by("-rank", "-published_at", "-pk")
-    )
+    newest = _matching(queryset, terms).order_by("-published_at", "-pk")
+    return newest.annotate(rank=rank).values_list("pk", "rank")[:MAX_CANDIDATES]
+
+
+def search(queryset, query):
+    """The visible articles of `queryset` (published().for_listing()) matching the query, best
+    first: every query word in the title first, then in the summary, then newest first.
+
+    Only the newest MAX_CANDIDATES matches are ranked and paginated (is_capped() tells when
+    there may be more). (ts_rank would read every candidate's vector for little gain on short
+    news texts.)
+    """
+    rows = list(candidates(queryset, query))
+    ranked = sorted(rows, key=lambda row: -row[1])  # stable: newest first among equals
+    return SearchResults(queryset, [pk for pk, *_ in ranked])
+
+
+class SearchResults(Sequence):
+    """Ranked ids in memory; the articles of a page (with the queryset's prefetches) are
+    fetched when the paginator slices it."""
+
+    def __init__(self, queryset, ids):
+        self.queryset, self.ids = queryset, ids
+
+    def __len__(self):
+        return len(self.ids)
+
+    def count(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        ids = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
+        by_pk = {article.pk: article for article in self.queryset.filter(pk__in=ids)}
+        page = [by_pk[pk] for pk in ids if pk in by_pk]
+        return page if isinstance(index, slice) else page[0]
 
 
 def is_capped(count):

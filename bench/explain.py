@@ -53,7 +53,7 @@ def queries():
         "related articles": reading.related_articles_queryset(article, topic_ids, tag_ids)
         if hasattr(reading, "related_articles_queryset")
         else None,
-        "search 元宇宙": search.search(visible, "元宇宙")[:20],
+        "search 元宇宙 (candidates)": search.candidates(visible, "元宇宙"),
     }
 
 

@@ -1,13 +1,13 @@
 """Search page latency and plans on a seeded database.
 
     N=100000 DATABASE_URL=postgres://.../newsroom_search python bench/seed_bench.py
-    DATABASE_URL=postgres://.../newsroom_search python bench/search_bench.py [--runs 20] [--explain]
+    DATABASE_URL=postgres://.../newsroom_search python bench/search_bench.py [--runs 20] [--candidates K] [--explain]
 
 Times the whole /search/ page through Django's test client with the page cache off and DEBUG
 off (URL routing, middleware, the count, the first page, its prefetches, highlighting and the
 template), `--runs` times per query after one warm-up, and prints the median (p50), the 90th
 percentile, the number of SQL queries and what the page says about the number of results.
-`--explain` adds EXPLAIN ANALYZE of each query's results page (its SQL, first 20 rows).
+`--explain` adds EXPLAIN ANALYZE of each query's ranked candidates (search.candidates).
 """
 
 import os
@@ -82,10 +82,15 @@ def time_page(client, query, runs):
 
 def main():
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 20
+    if "--candidates" in sys.argv:  # try another cap than search.MAX_CANDIDATES
+        search.MAX_CANDIDATES = int(sys.argv[sys.argv.index("--candidates") + 1])
     total = Article.objects.count()
     visible = Article.objects.published()
     load = os.getloadavg()
-    print(f"{total} articles on {connection.vendor}, {runs} runs each, page cache off")
+    print(
+        f"{total} articles on {connection.vendor}, {runs} runs each, page cache off, "
+        f"at most {search.MAX_CANDIDATES} candidates"
+    )
     print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, {os.cpu_count()} CPUs")
     client = Client()
     print(f"{'query':<22} {'matches':>8} {'shown':>6} {'SQL':>4} {'p50 ms':>8} {'p90 ms':>8}")
@@ -98,7 +103,7 @@ def main():
     if "--explain" in sys.argv and connection.vendor == "postgresql":
         for _, query in QUERIES:
             print(f"== {query}")
-            print(search.search(visible, query)[:20].explain(analyze=True))
+            print(search.candidates(visible, query).explain(analyze=True))
 
 
 if __name__ == "__main__":
