@@ -16,18 +16,21 @@ class ArticleQuerySet(models.QuerySet):
             status=self.model.Status.PUBLISHED, published_at__lte=at or timezone.now()
         )
 
-    def for_listing(self):
-        """Everything a card or byline shows, fetched in a fixed number of queries."""
+    def for_cards(self):
+        """What a card shows (section, byline): two queries for any number of articles."""
         from .models import ArticleAuthor
 
         return self.select_related("section").prefetch_related(
             Prefetch(
                 "article_authors",
                 queryset=ArticleAuthor.objects.select_related("author").order_by("position", "pk"),
-            ),
-            "topics",
-            "tags",
+            )
         )
+
+    def for_listing(self):
+        """Everything an article page, a feed item or a search result shows: the card's
+        fields plus topics and tags, in a fixed number of queries."""
+        return self.for_cards().prefetch_related("topics", "tags")
 
     def with_pinned(self, *, at=None):
         from .models import Placement

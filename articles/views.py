@@ -47,7 +47,7 @@ class HomeView(TemplateView):
         context["carousel"] = slots[CAROUSEL_SLOT]
         context["showcase"] = slots[SHOWCASE_SLOT]
         context["latest"] = reading_order_slice(
-            Article.objects.published().for_listing(),
+            Article.objects.published().for_cards(),
             start=0,
             stop=settings.NEWSROOM["HOME_LATEST"],
         )
@@ -67,7 +67,7 @@ class ArticleListView(ListView):
         return queryset
 
     def get_queryset(self):
-        return self.narrow(Article.objects.published()).for_listing().in_reading_order()
+        return self.narrow(Article.objects.published()).for_cards().in_reading_order()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -211,7 +211,7 @@ class ArchiveMixin:
     ordering = ["-published_at", "-pk"]
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.published().for_cards()
 
 
 class ArchiveYearView(ArchiveMixin, YearArchiveView):

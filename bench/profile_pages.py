@@ -44,6 +44,14 @@ def page_urls():
     }
 
 
+def _counting(queries):
+    def wrapper(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=200)
@@ -71,7 +79,7 @@ def main():
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         queries = []
-        with connection.execute_wrapper(lambda execute, *a: queries.append(1) or execute(*a)):
+        with connection.execute_wrapper(_counting(queries)):
             response = client.get(url)
         cpu, wall = time.process_time(), time.perf_counter()
         for _ in range(args.requests):

@@ -18,7 +18,8 @@ def populate(make_article, place):
     def make(count):
         for n in range(count):
             article = make_article(
-                title=f"文章{n}", section=section,
+                title=f"文章{n}",
+                section=section,
                 authors=["Cindy", "林晓舟", f"作者{n % 3}"],
                 tags=["元宇宙", "Web3.0", f"标签{n % 4}"],
                 topics=["元宇宙", "GameFi"],
@@ -68,7 +69,9 @@ def test_query_count_does_not_grow_with_the_number_of_articles(client, populate,
 
 # detail: article (neighbours in it) + 3 prefetches + related articles + nav menu.
 @pytest.mark.parametrize(("page", "budget"), [("home", 8), ("detail", 6)])
-def test_page_stays_within_its_query_budget(client, populate, django_assert_max_num_queries, page, budget):
+def test_page_stays_within_its_query_budget(
+    client, populate, django_assert_max_num_queries, page, budget
+):
     populate(30)
     url = page_urls()[page]
 

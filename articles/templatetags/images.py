@@ -1,6 +1,11 @@
 """{% picture %}: a featured image as <picture> with WebP and source-format srcsets, sized."""
 
+import functools
+
 from django import template
+from django.core.files.storage import default_storage
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import mark_safe
 
 from .. import renditions
 
@@ -17,34 +22,54 @@ def _source_size(image):
     return (width, height) if width and height else None
 
 
-@register.inclusion_tag("includes/picture.html")
+@functools.lru_cache(maxsize=4096)
+def _picture_parts(media_url, name, size, preset):
+    """(src, width, height, webp srcset, srcset), escaped, for one image at one preset.
+
+    A page of cards shows the same few images' URLs again and again, and each URL is a
+    storage.url() call (a urljoin) per srcset candidate, about 180 a list page: computed once
+    per process. Names are deterministic (renditions.py), so nothing here goes stale; media_url
+    is in the key for settings that change it (tests)."""
+    formats = renditions.source_formats(name)
+    if size is None or not formats:
+        # GIFs and files of unknown size are served as they are.
+        width, height = size or ("", "")
+        return escape(default_storage.url(name)), width, height, "", ""
+    own = formats[-1]
+    width, height = renditions.scaled_size(size, _BASE_WIDTHS[preset])
+    src = renditions.rendition_url(
+        name, source_size=size, width=_BASE_WIDTHS[preset], image_format=own
+    )
+    webp = "" if own == "WEBP" else renditions.srcset(name, source_size=size, image_format="WEBP")
+    srcset = renditions.srcset(name, source_size=size, image_format=own)
+    return escape(src), width, height, escape(webp), escape(srcset)
+
+
+@register.simple_tag
 def picture(image, *, alt="", preset="card", sizes="", loading="lazy", fetchpriority="", css=""):
     """Render image (an ImageField's file) at the preset's width ("card" or "article"), with
     srcsets the browser picks from using sizes. Renditions were made when the article was saved."""
-    context = {
-        "alt": alt,
-        "sizes": sizes,
-        "loading": loading,
-        "fetchpriority": fetchpriority,
-        "css": css,
-    }
     if not image:
-        return {**context, "src": ""}
-    size = _source_size(image)
-    formats = renditions.source_formats(image.name)
-    if size is None or not formats:
-        # GIFs and files of unknown size are served as they are.
-        return {**context, "src": image.url, "width": size and size[0], "height": size and size[1]}
-    own = formats[-1]
-    base = _BASE_WIDTHS[preset]
-    width, height = renditions.scaled_size(size, base)
-    return {
-        **context,
-        "src": renditions.rendition_url(image.name, source_size=size, width=base, image_format=own),
-        "width": width,
-        "height": height,
-        "webp_srcset": renditions.srcset(image.name, source_size=size, image_format="WEBP")
-        if own != "WEBP"
-        else "",
-        "srcset": renditions.srcset(image.name, source_size=size, image_format=own),
-    }
+        return ""
+    if preset not in _BASE_WIDTHS:
+        raise template.TemplateSyntaxError(f"picture: unknown preset {preset!r}")
+    src, width, height, webp, srcset = _picture_parts(
+        default_storage.base_url, image.name, _source_size(image), preset
+    )
+    sizes = f' sizes="{conditional_escape(sizes)}"' if sizes else ""
+    html = ['<picture class="picture">']
+    if webp:
+        html.append(f'<source type="image/webp" srcset="{webp}"{sizes}>')
+    html.append(f'<img src="{src}"')
+    if srcset:
+        html.append(f' srcset="{srcset}"{sizes}')
+    if width:
+        html.append(f' width="{width}" height="{height}"')
+    html.append(f' alt="{conditional_escape(alt)}"')
+    if css:
+        html.append(f' class="{conditional_escape(css)}"')
+    html.append(f' loading="{conditional_escape(loading)}" decoding="async"')
+    if fetchpriority:
+        html.append(f' fetchpriority="{conditional_escape(fetchpriority)}"')
+    html.append("></picture>")
+    return mark_safe("".join(html))  # noqa: S308 - every value above is escaped
