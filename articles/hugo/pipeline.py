@@ -89,15 +89,19 @@ def prepared_in_order(staged, *, jobs, taxonomies, tz):
             prepared = prepare(task, taxonomies=taxonomies, tz=tz) if _is_task(task) else None
             yield file, task, prepared
         return
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods:
-        _jieba()  # loaded once here; forked workers share the dictionary's pages
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if forking else "spawn")
     window = deque()
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker) as pool:
         for chunk in _chunks(staged, CHUNK):
             tasks = [task for _, task in chunk if _is_task(task)]
-            future = pool.submit(_prepare_chunk, tasks, taxonomies, tz) if tasks else None
+            future = None
+            if tasks:
+                if forking:
+                    # Loaded here, before the first worker is forked, so all share its pages
+                    # (and an import with nothing to do never loads it).
+                    _jieba()
+                future = pool.submit(_prepare_chunk, tasks, taxonomies, tz)
             window.append((chunk, future))
             if len(window) > 4 * jobs:
                 yield from _results(*window.popleft())
