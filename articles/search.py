@@ -17,10 +17,20 @@ import logging
 import re
 import threading
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 from django.db import connection
-from django.db.models import Case, Expression, Q, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.expressions import Col
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -29,6 +39,8 @@ MAX_QUERY_LENGTH = 100
 MAX_QUERY_TERMS = 12
 # Matches ranked per query: the newest ones. Beyond it the page says "1000+ results".
 MAX_CANDIDATES = 1000
+# Newest-article windows tried before the whole table, in multiples of MAX_CANDIDATES.
+WINDOWS = (4, 16, 64)
 USER_WORDS = Path(__file__).with_name("search_words.txt")
 # Dropped from queries (not from documents): they match nearly every article.
 QUERY_STOPWORDS = frozenset(
@@ -124,13 +136,10 @@ def _matching(queryset, terms):
     return queryset
 
 
-def candidates(queryset, query):
-    """(pk, rank) of the newest MAX_CANDIDATES matches, newest first, in one query.
-
-    PostgreSQL walks the newest-first index and tests each row's stored vector when the words
-    are common, or reads the GIN index and sorts the matches when they are rare; either way
-    a word found in half of 100,000 articles costs about what a rare word costs.
-    rank: 2 if every query word is in the title, plus 1 if every word is in the summary.
+def candidates(queryset, query, *, since=None):
+    """(pk, rank) of the newest MAX_CANDIDATES matches published at or after `since`, newest
+    first, in one query. rank: 2 if every query word is in the title, plus 1 if every word is
+    in the summary.
     """
     terms = query_terms(query)
     if not terms:
@@ -138,8 +147,60 @@ def candidates(queryset, query):
     rank = Case(When(_all_in("title", terms), then=Value(2)), default=Value(0)) + Case(
         When(_all_in("description", terms), then=Value(1)), default=Value(0)
     )
-    newest = _matching(queryset, terms).order_by("-published_at", "-pk")
+    matching = _matching(queryset, terms)
+    newest_first = F("published_at")
+    if since is not None:
+        matching = matching.filter(published_at__gte=since)
+        # Sort the window's matches instead of walking the publish-time index: the planner
+        # prices each row of that walk far below what opening its stored vector costs, and
+        # the window's matches are fewer than the rows the walk would read.
+        newest_first = ExpressionWrapper(
+            F("published_at") + Value(timedelta(0)), output_field=DateTimeField()
+        )
+    newest = matching.order_by(newest_first.desc(), "-pk")
     return newest.annotate(rank=rank).values_list("pk", "rank")[:MAX_CANDIDATES]
+
+
+def window_starts():
+    """Publish times of the (WINDOWS x MAX_CANDIDATES)-th newest visible articles, as far as
+    there are that many; computed once per content generation (index-only scans)."""
+    from .caching import cached_for_content
+    from .models import Article
+
+    def compute():
+        newest = Article.objects.published().order_by("-published_at", "-pk")
+        starts = []
+        for size in WINDOWS:
+            n = size * MAX_CANDIDATES
+            found = list(newest.values_list("published_at", flat=True)[n - 1 : n])
+            if not found:
+                break
+            starts.append((size, found[0]))
+        return starts
+
+    return cached_for_content(parts=("search-windows", MAX_CANDIDATES), compute=compute)
+
+
+def newest_ranked(queryset, query):
+    """candidates() of the smallest window of newest articles that holds MAX_CANDIDATES
+    matches, else of the whole table.
+
+    Any window with that many matches holds exactly the newest matches, so the window only
+    changes the cost: PostgreSQL ANDs the GIN bitmap with a bitmap of the window's
+    published_at range and reads about MAX_CANDIDATES rows, whether the word is in 5% or 50%
+    of the articles. (Without a window a word in 10% of 100,000 articles meant reading
+    10,000 rows: 50-70 ms on two busy cores.) Windows that, going by the matches found in a
+    smaller one, cannot reach MAX_CANDIDATES are skipped.
+    """
+    tried_size = matches = 0
+    for size, start in window_starts():
+        if tried_size and matches * size < MAX_CANDIDATES * tried_size:
+            continue
+        rows = list(candidates(queryset, query, since=start))
+        if len(rows) >= MAX_CANDIDATES:
+            return rows
+        tried_size, matches = size, len(rows)
+    return list(candidates(queryset, query))
 
 
 def search(queryset, query):
@@ -150,8 +211,9 @@ def search(queryset, query):
     there may be more). (ts_rank would read every candidate's vector for little gain on short
     news texts.)
     """
-    rows = list(candidates(queryset, query))
-    ranked = sorted(rows, key=lambda row: -row[1])  # stable: newest first among equals
+    if not query_terms(query):
+        return SearchResults(queryset, [])
+    ranked = sorted(newest_ranked(queryset, query), key=lambda row: -row[1])  # stable
     return SearchResults(queryset, [pk for pk, *_ in ranked])
 
 

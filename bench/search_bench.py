@@ -6,8 +6,9 @@
 Times the whole /search/ page through Django's test client with the page cache off and DEBUG
 off (URL routing, middleware, the count, the first page, its prefetches, highlighting and the
 template), `--runs` times per query after one warm-up, and prints the median (p50), the 90th
-percentile, the number of SQL queries and what the page says about the number of results.
-`--explain` adds EXPLAIN ANALYZE of each query's ranked candidates (search.candidates).
+percentile, the number of SQL queries, what the page says about the number of results, and
+the median of the search queries alone (search.newest_ranked) to tell SQL from rendering.
+`--explain` adds EXPLAIN ANALYZE of the candidates query that decides each search.
 """
 
 import os
@@ -80,6 +81,17 @@ def time_page(client, query, runs):
     return statistics.median(timings), percentile(timings, 0.9), len(queries), shown
 
 
+def time_candidates(query, runs):
+    """The search queries alone (search.newest_ranked), without the page around them."""
+    visible = Article.objects.published()
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        search.newest_ranked(visible, query)
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
 def main():
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 20
     if "--candidates" in sys.argv:  # try another cap than search.MAX_CANDIDATES
@@ -93,17 +105,35 @@ def main():
     )
     print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, {os.cpu_count()} CPUs")
     client = Client()
-    print(f"{'query':<22} {'matches':>8} {'shown':>6} {'SQL':>4} {'p50 ms':>8} {'p90 ms':>8}")
+    print(
+        f"{'query':<22} {'matches':>8} {'shown':>6} {'SQL':>4} {'p50 ms':>8} {'p90 ms':>8}"
+        f" {'search SQL p50':>15}"
+    )
     for label, query in QUERIES:
         matches = search._matching(visible, search.query_terms(query)).count()
         p50, p90, sql, shown = time_page(client, query, runs)
         name = f"{query} ({label})"
-        print(f"{name:<22} {matches:>8} {shown:>6} {sql:>4} {p50:>8.1f} {p90:>8.1f}", flush=True)
+        candidates = time_candidates(query, runs)
+        print(
+            f"{name:<22} {matches:>8} {shown:>6} {sql:>4} {p50:>8.1f} {p90:>8.1f}"
+            f" {candidates:>15.1f}",
+            flush=True,
+        )
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if "--explain" in sys.argv and connection.vendor == "postgresql":
         for _, query in QUERIES:
             print(f"== {query}")
-            print(search.candidates(visible, query).explain(analyze=True))
+            for size, start in [*search.window_starts(), (None, None)]:
+                if start is None or len(search.candidates(visible, query, since=start)) >= (
+                    search.MAX_CANDIDATES
+                ):
+                    print(
+                        f"   window: newest {size}x{search.MAX_CANDIDATES} articles"
+                        if size
+                        else "   whole table"
+                    )
+                    print(search.candidates(visible, query, since=start).explain(analyze=True))
+                    break
 
 
 if __name__ == "__main__":

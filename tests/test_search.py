@@ -249,6 +249,24 @@ def test_rare_word_below_the_cap_shows_every_match_and_the_exact_count(
     assert not response.context["results_capped"]
 
 
+def test_newest_window_gives_the_same_results_as_the_whole_table(client, make_article, monkeypatch):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    monkeypatch.setattr(search, "WINDOWS", (2, 4))  # the 4 and the 8 newest articles
+    now = timezone.now()
+    for n in range(10):
+        make_article(
+            title="元宇宙速递" if n == 1 else f"快讯{n}",
+            body="<p>元宇宙</p>" + ("<p>张江科学城</p>" if n >= 8 else ""),
+            published_at=now - timedelta(hours=n),
+        )
+    assert [start for _, start in search.window_starts()] == [
+        Article.objects.get(title="快讯3").published_at,
+        Article.objects.get(title="快讯7").published_at,
+    ]
+    assert found(client, "元宇宙") == ["元宇宙速递", "快讯0"]  # newest two, title first
+    assert found(client, "张江科学城") == ["快讯8", "快讯9"]  # older than both windows
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="tsvector exists on PostgreSQL only")
 def test_postgresql_search_uses_the_stored_vector_and_its_gin_index(make_article):
     make_article(title="元宇宙")
