@@ -1,0 +1,54 @@
+"""{% card article position=n %}: an article card, rendered once per content generation.
+
+A list page is twenty cards, and rendering a card (template nodes, a picture, the byline's
+reverse() calls) is most of the page's time. The same articles' cards appear on the home page,
+the lists and the taxonomy pages, so each process keeps the HTML of recent cards, keyed by the
+content generation (articles/caching.py: any save of what a card shows starts a new one), the
+language, the article and what differs by page (pinned badge, eager image).
+"""
+
+from collections import OrderedDict
+from threading import Lock
+
+from django import template
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+from .. import caching
+
+register = template.Library()
+
+CARDS_KEPT = 2000
+_cards = OrderedDict()
+_lock = Lock()
+
+
+def _generation(context):
+    """The content generation, read from the cache once per request."""
+    request = context.get("request")
+    if request is None:
+        return caching.generation()
+    if not hasattr(request, "_content_generation"):
+        request._content_generation = caching.generation()
+    return request._content_generation
+
+
+@register.simple_tag(takes_context=True)
+def card(context, article, *, position=0):
+    # The first two cards of a list load their image at once unless the home page's featured
+    # block is above them.
+    eager = 0 < position <= 2 and not (context.get("carousel") or context.get("showcase"))
+    pinned = bool(getattr(article, "is_pinned", False))
+    key = (_generation(context), get_language(), article.pk, pinned, eager)
+    html = _cards.get(key)
+    if html is None:
+        html = get_template("includes/card.html").render(
+            {"article": article, "pinned": pinned, "eager": eager}
+        )
+        if not caching.replica_may_lag():
+            with _lock:
+                _cards[key] = html
+                while len(_cards) > CARDS_KEPT:
+                    _cards.popitem(last=False)
+    return mark_safe(html)  # noqa: S308 - rendered by the (autoescaping) card template

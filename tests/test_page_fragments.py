@@ -1,0 +1,48 @@
+"""Pieces of pages kept between requests (cards, related articles) change with the content."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Author
+
+pytestmark = pytest.mark.django_db
+
+
+def test_card_shows_a_renamed_author_on_the_next_request(client, make_article):
+    make_article(title="头条", authors=["林晓舟"])
+    assert "林晓舟" in client.get(reverse("articles:article-list")).text
+
+    author = Author.objects.get(name="林晓舟")
+    author.name = "林小舟"
+    author.save()
+
+    html = client.get(reverse("articles:article-list")).text
+    assert "林小舟" in html and "林晓舟" not in html
+
+
+def test_card_of_a_retitled_article_changes_on_home_and_list(client, make_article):
+    article = make_article(title="旧标题")
+    for url in (reverse("articles:home"), reverse("articles:article-list")):
+        assert "旧标题" in client.get(url).text
+
+    article.title = "新标题"
+    article.save()
+
+    for url in (reverse("articles:home"), reverse("articles:article-list")):
+        html = client.get(url).text
+        assert "新标题" in html and "旧标题" not in html
+
+
+def test_related_articles_follow_a_newly_shared_tag(client, make_article):
+    def related_block():
+        html = client.get(article.get_absolute_url()).text
+        return html.split('class="related"')[1] if 'class="related"' in html else ""
+
+    article = make_article(title="本文", tags=["Web3"])
+    make_article(title="早就相关", tags=["Web3"])
+    other = make_article(title="另一篇")
+    assert "早就相关" in related_block() and "另一篇" not in related_block()
+
+    other.tags.add("Web3")
+
+    assert "另一篇" in related_block()
