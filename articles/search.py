@@ -204,7 +204,7 @@ def newest_ranked(queryset, query):
 
 
 def search(queryset, query):
-    """The visible articles of `queryset` (published().for_listing()) matching the query, best
+    """The visible articles of `queryset` (published().for_cards()) matching the query, best
     first: every query word in the title first, then in the summary, then newest first.
 
     Only the newest MAX_CANDIDATES matches are ranked and paginated (is_capped() tells when

@@ -173,7 +173,7 @@ class SearchView(ListView):
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q"))
-        return search.search(Article.objects.published().for_listing(), self.query)
+        return search.search(Article.objects.published().for_cards(), self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
