@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.redirects.models import Redirect
+from django.core.management import call_command
 
 from articles.hugo.importer import import_site
 from articles.models import Article, ContentIssue, derive_text
@@ -76,3 +77,10 @@ def test_save_ignores_derived_text_made_from_other_text():
     fresh = derive_text(title="新标题", description="", body="<p>新正文<script>x</script></p>")
     assert (article.body, article.search_document) == (fresh.body, fresh.search_document)
     assert "新" in article.search_document and "旧" not in article.search_document
+
+
+def test_import_command_takes_jobs(tmp_path, capsys):
+    site = write_site(tmp_path, {k: v for k, v in FILES.items() if "broken" not in k})
+    call_command("import_hugo", str(site), "--jobs", "2")
+    assert "created 4," in capsys.readouterr().out
+    assert Article.objects.count() == 4
