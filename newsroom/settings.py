@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last, so it turns a locked-out login into the lockout page (see docs/SECURITY.md).
     "axes.middleware.AxesMiddleware",
+    # A view that loses the database answers 503 + Retry-After (articles/unavailable.py).
+    "articles.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -149,7 +151,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
         }
