@@ -29,6 +29,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
 GENERATION_KEY = "newsroom:generation"
+NEXT_EVENT_KEY = "newsroom:next-event"
 NO_EVENT = 0.0
 # Paths that are never public pages (uploads and previews sit behind a login anyway).
 PRIVATE_PREFIXES = ("/admin/", "/ckeditor5/", "/editor/", "/i18n/", "/static/", "/media/")
@@ -111,16 +112,24 @@ class ContentState:
 
     @classmethod
     def current(cls):
-        gen = generation()
-        key = f"newsroom:next-event:{gen}"
-        next_event = cache.get(key)
+        # One cache round trip on a page-cache hit: the next event is stored with the
+        # generation it was computed for, and only trusted for that generation.
+        found = cache.get_many([GENERATION_KEY, NEXT_EVENT_KEY])
+        gen = found.get(GENERATION_KEY)
+        if gen is None:
+            gen = generation()
+        computed_for, next_event = found.get(NEXT_EVENT_KEY) or (None, None)
         now = time.time()
-        if next_event is None or (next_event != NO_EVENT and next_event <= now):
+        if (
+            computed_for != gen
+            or next_event is None
+            or (next_event != NO_EVENT and next_event <= now)
+        ):
             next_event = _next_event_from_database(timezone.now())
             timeout = page_cache_settings()["TIMEOUT"]
             if next_event != NO_EVENT:
                 timeout = min(timeout, max(1, int(next_event - now)))
-            cache.set(key, next_event, timeout=timeout)
+            cache.set(NEXT_EVENT_KEY, (gen, next_event), timeout=timeout)
         return cls(gen, next_event)
 
     def seconds_left(self, *, limit):
