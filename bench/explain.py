@@ -53,7 +53,9 @@ def queries():
         "related articles": reading.related_articles_queryset(article, topic_ids, tag_ids)
         if hasattr(reading, "related_articles_queryset")
         else None,
-        "search 元宇宙 (candidates)": search.candidates(visible, "元宇宙"),
+        "search 元宇宙 (newest-4k window)": search.candidates(
+            visible, "元宇宙", since=dict(search.window_starts()).get(search.WINDOWS[0])
+        ),
     }
 
 

@@ -48,7 +48,7 @@ from articles.models import Article  # noqa: E402
 QUERIES = [
     ("3 chars, ~50%", "元宇宙"),
     ("2 chars, ~20%", "上海"),
-    ("4 chars, ~90%", "头显设备"),
+    ("4 chars, ~70%", "头显设备"),
     ("4 chars, ~10%", "亚太地区"),
     ("4 chars, ~3%", "数字藏品"),
     ("3 chars, ~0.6%", "太行山"),
