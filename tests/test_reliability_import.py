@@ -119,7 +119,34 @@ def kill_import_halfway(site, env, *, database, at):
     finally:
         process.wait()
     assert process.returncode == -signal.SIGKILL
+    _no_orphans_left(site)
     return count_articles(database)
+
+
+def _no_orphans_left(site, *, seconds=10):
+    """The import's worker processes exit with it (they would hold the database otherwise)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        left = _processes_mentioning(str(site))
+        if not left:
+            return
+        time.sleep(0.2)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)  # don't leave them behind, then fail
+    raise AssertionError(f"import workers outlived the killed import: {left}")
+
+
+def _processes_mentioning(text):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if text in cmdline and "import_hugo" in cmdline:
+                found.append(int(entry.name))
+    return found
 
 
 def verify(env, expected):

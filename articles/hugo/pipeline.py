@@ -4,6 +4,8 @@ of the one process that writes, so several pages are prepared while one is writt
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -73,7 +75,16 @@ def _start_worker():
     import django
 
     django.setup()  # a no-op under fork; spawn (macOS, Windows) starts from nothing
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _jieba()
+
+
+def _exit_with_parent(parent):
+    # An import killed with SIGKILL cannot stop its pool; without this its workers would wait
+    # on the task queue for ever (tests/test_reliability_import.py).
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def default_jobs():
