@@ -83,6 +83,7 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _URL_ATTRIBUTES = {"href", "src", "cite", "srcset"}
+MAX_PASSES = 4
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
 # An iframe's content is raw text to the HTML parser and is passed through unsanitised; it is
 # never shown, but a second parser (a feed reader, an editor) might read it as markup.
@@ -123,9 +124,24 @@ def _filter_attribute(tag, attribute, value):
 
 
 def sanitize_html(html):
-    """Return html with scripts, event handlers, dangerous URLs and foreign iframes removed."""
+    """Return html with scripts, event handlers, dangerous URLs and foreign iframes removed.
+
+    The result is a fixed point: sanitising it again changes nothing. One pass is not always
+    one (`<p><object><p>` comes out as nested paragraphs, which the next parse splits), and a
+    body that changed on every save would show editors diffs they never made.
+    """
     if not html:
         return ""
+    cleaned = _clean_once(html)
+    for _ in range(MAX_PASSES - 1):
+        again = _clean_once(cleaned)
+        if again == cleaned:
+            break
+        cleaned = again
+    return cleaned
+
+
+def _clean_once(html):
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -61,3 +61,10 @@ def test_body_is_sanitised_on_every_save(db):
 
     article.refresh_from_db()
     assert article.body == "<p>正文</p>"
+
+
+@pytest.mark.parametrize("dirty", ["<P><OBJECT><P>", "<p><embed><p>x</p></p>", "<table><p><td>1</td></p>"])
+def test_sanitised_html_is_a_fixed_point(dirty):
+    cleaned = sanitize_html(dirty)
+
+    assert sanitize_html(cleaned) == cleaned
