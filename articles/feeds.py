@@ -49,12 +49,16 @@ class LatestArticlesFeed(Feed):
         site = settings.NEWSROOM["SITE_NAME"]
         return f"{obj} · {site}" if obj is not None else site
 
-    def description(self, obj=None):
+    def plain_description(self, obj=None):
         return (
             getattr(obj, "description", "")
             or getattr(obj, "bio", "")
             or settings.NEWSROOM["SITE_TAGLINE"]
         )
+
+    def description(self, obj=None):
+        # Like item descriptions: RSS readers may take the channel's as HTML; ours is plain text.
+        return escape(self.plain_description(obj))
 
     def link(self, obj=None):
         return obj.get_absolute_url() if obj is not None else reverse("articles:home")
@@ -122,7 +126,7 @@ class LatestArticlesFeed(Feed):
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = ContentAtom
     url_name = "articles:feed-atom"
-    subtitle = LatestArticlesFeed.description
+    subtitle = LatestArticlesFeed.plain_description
 
 
 class TaxonomyFeed(LatestArticlesFeed):
@@ -142,7 +146,7 @@ class SectionFeed(TaxonomyFeed):
 
 class SectionAtomFeed(SectionFeed):
     feed_type, url_name = ContentAtom, "articles:section-feed-atom"
-    subtitle = LatestArticlesFeed.description
+    subtitle = LatestArticlesFeed.plain_description
 
 
 class TopicFeed(TaxonomyFeed):
@@ -151,7 +155,7 @@ class TopicFeed(TaxonomyFeed):
 
 class TopicAtomFeed(TopicFeed):
     feed_type, url_name = ContentAtom, "articles:topic-feed-atom"
-    subtitle = LatestArticlesFeed.description
+    subtitle = LatestArticlesFeed.plain_description
 
 
 class TagFeed(TaxonomyFeed):
@@ -160,7 +164,7 @@ class TagFeed(TaxonomyFeed):
 
 class TagAtomFeed(TagFeed):
     feed_type, url_name = ContentAtom, "articles:tag-feed-atom"
-    subtitle = LatestArticlesFeed.description
+    subtitle = LatestArticlesFeed.plain_description
 
 
 class AuthorFeed(TaxonomyFeed):
@@ -169,4 +173,4 @@ class AuthorFeed(TaxonomyFeed):
 
 class AuthorAtomFeed(AuthorFeed):
     feed_type, url_name = ContentAtom, "articles:author-feed-atom"
-    subtitle = LatestArticlesFeed.description
+    subtitle = LatestArticlesFeed.plain_description

@@ -115,3 +115,16 @@ def test_feed_query_count_does_not_grow_with_items(client, make_article):
     for n in range(29):
         make_article(authors=["甲", f"乙{n}"], tags=["t", f"t{n}"], topics=["专题"])
     assert queries() == one
+
+
+def test_channel_description_is_escaped_in_rss_and_plain_in_atom(client, make_article):
+    from articles.models import Author
+
+    make_article(authors=["Cindy"])
+    Author.objects.filter(name="Cindy").update(bio="<b onmouseover=alert(1)>作者</b>")
+
+    rss = client.get("/authors/cindy/feed/").content.decode()
+    atom = client.get("/authors/cindy/feed/atom/").content.decode()
+
+    assert "<description>&amp;lt;b onmouseover=alert(1)&amp;gt;作者&amp;lt;/b&amp;gt;</description>" in rss
+    assert "<subtitle>&lt;b onmouseover=alert(1)&gt;作者&lt;/b&gt;</subtitle>" in atom
