@@ -53,12 +53,12 @@ class Section(SluggedName):
         verbose_name = _("栏目")
         verbose_name_plural = _("栏目")
 
-    def get_absolute_url(self):
-        return reverse("articles:section-detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         cache.delete(NAV_CACHE_KEY)
+
+    def get_absolute_url(self):
+        return reverse("articles:section-detail", kwargs={"slug": self.slug})
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
@@ -305,9 +305,6 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("articles:article-detail", kwargs={"slug": self.slug})
-
     def save(self, *args, touch=True, derived=None, **kwargs):
         """Derive the slug, sanitise the body and stamp times. touch=False keeps updated_at
         (an import sets it from the source's lastmod). derived: a DerivedText computed ahead
@@ -334,6 +331,9 @@ class Article(models.Model):
             from .hugo.issues import recheck_content_issues
 
             recheck_content_issues(self)
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"slug": self.slug})
 
     @property
     def byline(self):

@@ -47,9 +47,12 @@ def test_featured_image_requires_alt_text(staff_client, image_upload):
             "featured_image_alt": "",
             "lightbox": "on",
             "extra": "{}",
-            "article_authors-TOTAL_FORMS": "0", "article_authors-INITIAL_FORMS": "0",
-            "taggedarticle_set-TOTAL_FORMS": "0", "taggedarticle_set-INITIAL_FORMS": "0",
-            "placements-TOTAL_FORMS": "0", "placements-INITIAL_FORMS": "0",
+            "article_authors-TOTAL_FORMS": "0",
+            "article_authors-INITIAL_FORMS": "0",
+            "taggedarticle_set-TOTAL_FORMS": "0",
+            "taggedarticle_set-INITIAL_FORMS": "0",
+            "placements-TOTAL_FORMS": "0",
+            "placements-INITIAL_FORMS": "0",
         },
     )
 
@@ -77,10 +80,22 @@ def test_author_and_tag_autocomplete_answer(staff_client, make_article):
     base = reverse("admin:autocomplete")
 
     authors = staff_client.get(
-        base, {"term": "Cin", "app_label": "articles", "model_name": "articleauthor", "field_name": "author"}
+        base,
+        {
+            "term": "Cin",
+            "app_label": "articles",
+            "model_name": "articleauthor",
+            "field_name": "author",
+        },
     ).json()
     tags = staff_client.get(
-        base, {"term": "元宇", "app_label": "articles", "model_name": "taggedarticle", "field_name": "tag"}
+        base,
+        {
+            "term": "元宇",
+            "app_label": "articles",
+            "model_name": "taggedarticle",
+            "field_name": "tag",
+        },
     ).json()
 
     assert [r["text"] for r in authors["results"]] == ["Cindy"]

@@ -126,5 +126,8 @@ def test_channel_description_is_escaped_in_rss_and_plain_in_atom(client, make_ar
     rss = client.get("/authors/cindy/feed/").content.decode()
     atom = client.get("/authors/cindy/feed/atom/").content.decode()
 
-    assert "<description>&amp;lt;b onmouseover=alert(1)&amp;gt;作者&amp;lt;/b&amp;gt;</description>" in rss
+    assert (
+        "<description>&amp;lt;b onmouseover=alert(1)&amp;gt;作者&amp;lt;/b&amp;gt;</description>"
+        in rss
+    )
     assert "<subtitle>&lt;b onmouseover=alert(1)&gt;作者&lt;/b&gt;</subtitle>" in atom

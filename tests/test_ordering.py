@@ -28,14 +28,19 @@ def test_lists_order_by_weight_then_newest_with_unweighted_last(make_article):
 def test_pinned_article_comes_first_in_every_list_it_is_in(client, make_article, place, section):
     make_article(title="最新", section=section, tags=["链游"])
     old = make_article(
-        title="置顶旧闻", section=section, tags=["链游"],
+        title="置顶旧闻",
+        section=section,
+        tags=["链游"],
         published_at=timezone.now() - timedelta(days=30),
     )
     place(old, "pinned")
 
     assert titles(Article.objects.published().in_reading_order())[0] == "置顶旧闻"
-    for url in [reverse("articles:article-list"), section.get_absolute_url(),
-                old.tags.get().get_absolute_url()]:
+    for url in [
+        reverse("articles:article-list"),
+        section.get_absolute_url(),
+        old.tags.get().get_absolute_url(),
+    ]:
         text = client.get(url).text
         assert text.index("置顶旧闻") < text.index("最新"), url
 

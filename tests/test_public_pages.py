@@ -88,7 +88,13 @@ def test_previous_and_next_link_neighbours(client, make_article, seed_article):
 
 
 def test_unknown_pages_are_404_in_the_site_look(client, db):
-    for url in ["/articles/nope/", "/tags/nope/", "/sections/nope/", "/topics/nope/", "/authors/nope/"]:
+    for url in [
+        "/articles/nope/",
+        "/tags/nope/",
+        "/sections/nope/",
+        "/topics/nope/",
+        "/authors/nope/",
+    ]:
         response = client.get(url)
         assert response.status_code == 404, url
     assert "回到首页" in client.get("/articles/nope/").text

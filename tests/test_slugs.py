@@ -7,7 +7,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_chinese_title_gets_a_pinyin_slug():
-    assert pinyin_slug("上海在元宇宙赛道率先起跑") == "shang-hai-zai-yuan-yu-zhou-sai-dao-lv-xian-qi-pao"
+    assert (
+        pinyin_slug("上海在元宇宙赛道率先起跑")
+        == "shang-hai-zai-yuan-yu-zhou-sai-dao-lv-xian-qi-pao"
+    )
 
 
 def test_long_title_is_cut_at_a_clause_break():
@@ -34,7 +37,9 @@ def test_article_slug_collisions_get_a_suffix():
     third = Article.objects.create(title="元宇宙周报")
 
     assert [first.slug, second.slug, third.slug] == [
-        "yuan-yu-zhou-zhou-bao", "yuan-yu-zhou-zhou-bao-2", "yuan-yu-zhou-zhou-bao-3",
+        "yuan-yu-zhou-zhou-bao",
+        "yuan-yu-zhou-zhou-bao-2",
+        "yuan-yu-zhou-zhou-bao-3",
     ]
 
 
@@ -46,7 +51,11 @@ def test_chinese_tags_get_unique_working_slugs(make_article, client):
     article = make_article(tags=["元宇宙", "元宇宙导航", "Web3.0"])
 
     slugs = dict(Tag.objects.values_list("name", "slug"))
-    assert slugs == {"元宇宙": "yuan-yu-zhou", "元宇宙导航": "yuan-yu-zhou-dao-hang", "Web3.0": "web30"}
+    assert slugs == {
+        "元宇宙": "yuan-yu-zhou",
+        "元宇宙导航": "yuan-yu-zhou-dao-hang",
+        "Web3.0": "web30",
+    }
     for tag in article.tags.all():
         assert client.get(tag.get_absolute_url()).status_code == 200
 

@@ -65,10 +65,16 @@ def test_staff_preview_shows_draft_with_banner_and_is_never_cached(staff_client,
 
 
 def test_hidden_articles_stay_out_of_every_list(client, make_article, section):
-    make_article(title="看得见", section=section, tags=["元宇宙"], topics=["GameFi"], authors=["Cindy"])
     make_article(
-        title="看不见的草稿", status=Article.Status.DRAFT, section=section, tags=["元宇宙"],
-        topics=["GameFi"], authors=["Cindy"],
+        title="看得见", section=section, tags=["元宇宙"], topics=["GameFi"], authors=["Cindy"]
+    )
+    make_article(
+        title="看不见的草稿",
+        status=Article.Status.DRAFT,
+        section=section,
+        tags=["元宇宙"],
+        topics=["GameFi"],
+        authors=["Cindy"],
     )
     article = Article.objects.get(title="看得见")
     urls = [

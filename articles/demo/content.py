@@ -24,8 +24,11 @@ TOPICS = [
 ARTICLES = [
     {
         "title": "张江科学城启动数字孪生城市试点，首批二十个场景上线",
-        "section": "news", "topics": ["元宇宙"], "authors": ["Cindy", "林晓舟"],
-        "tags": ["张江科学城", "数字孪生", "元宇宙发展"], "days_ago": 0.2,
+        "section": "news",
+        "topics": ["元宇宙"],
+        "authors": ["Cindy", "林晓舟"],
+        "tags": ["张江科学城", "数字孪生", "元宇宙发展"],
+        "days_ago": 0.2,
         "slots": {"carousel": 0, "showcase": 0},
         "description": "张江科学城的数字孪生平台接入交通、能源和园区管理数据，首批二十个应用场景向企业开放。",
         "body": [
@@ -38,8 +41,11 @@ ARTICLES = [
     },
     {
         "title": "链游《星海拓荒》公测首周用户破五十万，经济模型引争议",
-        "section": "games", "topics": ["GameFi"], "authors": ["Metabd"],
-        "tags": ["链游", "GameFi", "代币经济"], "days_ago": 1,
+        "section": "games",
+        "topics": ["GameFi"],
+        "authors": ["Metabd"],
+        "tags": ["链游", "GameFi", "代币经济"],
+        "days_ago": 1,
         "slots": {"carousel": 1},
         "description": "《星海拓荒》公测一周吸引五十万玩家，但双代币模型下的通胀问题让不少玩家担忧。",
         "body": [
@@ -51,8 +57,11 @@ ARTICLES = [
     },
     {
         "title": "数字藏品平台合规指引发布：禁止二级市场炒作",
-        "section": "news", "topics": ["数字藏品"], "authors": ["林晓舟"],
-        "tags": ["数字藏品", "合规", "NFT"], "days_ago": 2,
+        "section": "news",
+        "topics": ["数字藏品"],
+        "authors": ["林晓舟"],
+        "tags": ["数字藏品", "合规", "NFT"],
+        "days_ago": 2,
         "slots": {"carousel": 2, "showcase": 1},
         "description": "行业协会发布数字藏品平台自律指引，明确实名认证、禁止炒作与版权审核三项要求。",
         "body": [
@@ -63,8 +72,11 @@ ARTICLES = [
     },
     {
         "title": "虚拟现实头显出货量回暖，轻量化成厂商新战场",
-        "section": "news", "topics": ["元宇宙"], "authors": ["周雨桐"],
-        "tags": ["VR", "硬件", "元宇宙发展"], "days_ago": 3,
+        "section": "news",
+        "topics": ["元宇宙"],
+        "authors": ["周雨桐"],
+        "tags": ["VR", "硬件", "元宇宙发展"],
+        "days_ago": 3,
         "slots": {"carousel": 3, "showcase": 2},
         "description": "第三季度国内 VR 头显出货量同比增长，百克级轻量化设备成为各家厂商的竞争重点。",
         "body": [
@@ -76,8 +88,11 @@ ARTICLES = [
     },
     {
         "title": "以太坊二层网络日交易量创新高，手续费降至一分钱以下",
-        "section": "news", "topics": ["Web3"], "authors": ["林晓舟", "Metabd"],
-        "tags": ["以太坊", "Layer2", "Web3.0"], "days_ago": 4,
+        "section": "news",
+        "topics": ["Web3"],
+        "authors": ["林晓舟", "Metabd"],
+        "tags": ["以太坊", "Layer2", "Web3.0"],
+        "days_ago": 4,
         "slots": {"carousel": 4},
         "description": "主要二层网络的日交易笔数合计首次超过以太坊主网的十倍，单笔手续费降至一分钱以下。",
         "body": [
@@ -88,8 +103,11 @@ ARTICLES = [
     },
     {
         "title": "元宇宙创作者大会在杭州举行，数字人主播成焦点",
-        "section": "community", "topics": ["元宇宙"], "authors": ["周雨桐"],
-        "tags": ["数字人", "创作者", "元宇宙导航"], "days_ago": 5,
+        "section": "community",
+        "topics": ["元宇宙"],
+        "authors": ["周雨桐"],
+        "tags": ["数字人", "创作者", "元宇宙导航"],
+        "days_ago": 5,
         "slots": {"carousel": 5},
         "description": "上千名创作者齐聚杭州，讨论数字人直播、虚拟场景搭建与创作者收益分成。",
         "body": [
@@ -100,8 +118,11 @@ ARTICLES = [
     },
     {
         "title": "GameFi 周报：三款新游上线，玩家留存率普遍偏低",
-        "section": "games", "topics": ["GameFi"], "authors": ["Metabd"],
-        "tags": ["GameFi", "链游", "周报"], "days_ago": 6,
+        "section": "games",
+        "topics": ["GameFi"],
+        "authors": ["Metabd"],
+        "tags": ["GameFi", "链游", "周报"],
+        "days_ago": 6,
         "description": "本周三款链游上线，七日留存率均不足两成，玩法深度仍是 GameFi 的老问题。",
         "body": [
             "本周共有三款链游正式上线，分别是卡牌对战、模拟经营和多人竞技类型。",
@@ -110,8 +131,12 @@ ARTICLES = [
     },
     {
         "title": "上海发布元宇宙人才专项计划，三年引进五千名紧缺人才",
-        "section": "news", "topics": ["元宇宙"], "authors": ["Cindy"],
-        "tags": ["上海", "人才政策", "元宇宙发展"], "days_ago": 7, "weight": 1,
+        "section": "news",
+        "topics": ["元宇宙"],
+        "authors": ["Cindy"],
+        "tags": ["上海", "人才政策", "元宇宙发展"],
+        "days_ago": 7,
+        "weight": 1,
         "slots": {"pinned": 0},
         "description": "上海推出元宇宙人才专项计划，在落户、住房和研发补贴上给予支持。",
         "body": [
@@ -122,8 +147,11 @@ ARTICLES = [
     },
     {
         "title": "去中心化身份标准草案公开征求意见",
-        "section": "news", "topics": ["Web3"], "authors": ["林晓舟"],
-        "tags": ["DID", "数字身份", "Web3.0"], "days_ago": 9,
+        "section": "news",
+        "topics": ["Web3"],
+        "authors": ["林晓舟"],
+        "tags": ["DID", "数字身份", "Web3.0"],
+        "days_ago": 9,
         "description": "去中心化身份标准草案公开征求意见，涉及凭证格式、隐私保护与跨链互认。",
         "body": [
             "去中心化身份（DID）标准草案日前公开征求意见，草案对可验证凭证的格式、签发流程和隐私保护作出规定。",
@@ -132,8 +160,11 @@ ARTICLES = [
     },
     {
         "title": "社区开发者黑客松落幕，AI 驱动的 NPC 项目夺冠",
-        "section": "community", "topics": ["元宇宙", "GameFi"], "authors": ["周雨桐", "Metabd"],
-        "tags": ["黑客松", "AI", "NPC"], "days_ago": 11,
+        "section": "community",
+        "topics": ["元宇宙", "GameFi"],
+        "authors": ["周雨桐", "Metabd"],
+        "tags": ["黑客松", "AI", "NPC"],
+        "days_ago": 11,
         "description": "为期两天的开发者黑客松落幕，一款让游戏 NPC 拥有长期记忆的项目获得冠军。",
         "body": [
             "为期四十八小时的社区开发者黑客松日前落幕，共有六十支队伍提交作品。",
@@ -143,8 +174,11 @@ ARTICLES = [
     },
     {
         "title": "数字藏品跨平台互认试点启动，首批五家平台参与",
-        "section": "news", "topics": ["数字藏品"], "authors": ["Cindy"],
-        "tags": ["数字藏品", "互认", "区块链"], "days_ago": 13,
+        "section": "news",
+        "topics": ["数字藏品"],
+        "authors": ["Cindy"],
+        "tags": ["数字藏品", "互认", "区块链"],
+        "days_ago": 13,
         "description": "五家数字藏品平台启动跨平台互认试点，用户可在不同平台展示同一件藏品。",
         "body": [
             "五家数字藏品平台联合启动跨平台互认试点。试点期间，用户在一家平台获得的藏品，可以在其他参与平台的个人空间中展示。",
@@ -153,15 +187,22 @@ ARTICLES = [
     },
     {
         "title": "定时发布示例：明日将公布的元宇宙产业白皮书",
-        "section": "news", "topics": ["元宇宙"], "authors": ["Cindy"],
-        "tags": ["白皮书"], "days_ago": -1,
+        "section": "news",
+        "topics": ["元宇宙"],
+        "authors": ["Cindy"],
+        "tags": ["白皮书"],
+        "days_ago": -1,
         "description": "这篇文章定时在明天发布，读者现在看不到；登录的编辑可以预览。",
         "body": ["元宇宙产业白皮书将于明日正式发布，本文为定时发布示例。"],
     },
     {
         "title": "草稿示例：尚未完成的专题策划",
-        "section": "news", "topics": ["Web3"], "authors": ["林晓舟"],
-        "tags": ["策划"], "days_ago": 0, "draft": True,
+        "section": "news",
+        "topics": ["Web3"],
+        "authors": ["林晓舟"],
+        "tags": ["策划"],
+        "days_ago": 0,
+        "draft": True,
         "description": "这是一篇草稿，只有登录的编辑能预览。",
         "body": ["专题策划还在撰写中。"],
     },

@@ -31,7 +31,9 @@ def demo_image(seed, *, size=(1280, 720)):
         draw.ellipse((x - r, y - r, x + r, y + r), fill=(255, 255, 255, 28 + digest[19 + i] % 40))
     for i in range(0, width, 64):
         draw.line([(i, height * 0.72), (i + 32, height)], fill=(255, 255, 255, 30), width=2)
-    image = Image.alpha_composite(image.convert("RGBA"), overlay.filter(ImageFilter.GaussianBlur(6)))
+    image = Image.alpha_composite(
+        image.convert("RGBA"), overlay.filter(ImageFilter.GaussianBlur(6))
+    )
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, "JPEG", quality=84, optimize=True)
     return buffer.getvalue()

@@ -40,7 +40,9 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = self._load_articles()
         self.stdout.write(
-            self.style.SUCCESS(f"Demo content ready: {created} new articles, {Article.objects.count()} in all.")
+            self.style.SUCCESS(
+                f"Demo content ready: {created} new articles, {Article.objects.count()} in all."
+            )
         )
         if not options["no_admin"]:
             self._ensure_admin()
@@ -56,7 +58,8 @@ class Command(BaseCommand):
         markdown = MarkdownIt("commonmark").enable("table")
         sections = {
             data["slug"]: Section.objects.update_or_create(
-                slug=data["slug"], defaults={"name": data["name"], "description": data["description"]}
+                slug=data["slug"],
+                defaults={"name": data["name"], "description": data["description"]},
             )[0]
             for data in SECTIONS
         }
@@ -67,7 +70,9 @@ class Command(BaseCommand):
             for data in TOPICS
         }
         authors = {
-            data["name"]: Author.objects.get_or_create(name=data["name"], defaults={"bio": data["bio"]})[0]
+            data["name"]: Author.objects.get_or_create(
+                name=data["name"], defaults={"bio": data["bio"]}
+            )[0]
             for data in AUTHORS
         }
         slots = {slot.key: slot for slot in Slot.objects.all()}
@@ -94,7 +99,9 @@ class Command(BaseCommand):
             article.save()
             created += 1
             for position, name in enumerate(data["authors"]):
-                ArticleAuthor.objects.create(article=article, author=authors[name], position=position)
+                ArticleAuthor.objects.create(
+                    article=article, author=authors[name], position=position
+                )
             article.topics.set([topics[name] for name in data["topics"]])
             article.tags.set(data["tags"])
             for key, position in data.get("slots", {}).items():
