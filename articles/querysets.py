@@ -28,7 +28,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Everything an article page, a feed item or a search result shows: the card's
+        """Everything an article page or a feed item shows: the card's
         fields plus topics and tags, in a fixed number of queries."""
         return self.for_cards().prefetch_related("topics", "tags")
 
