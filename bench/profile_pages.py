@@ -5,8 +5,10 @@
 
 Against a database seeded by bench/seed_bench.py. Prints, per page, the process CPU time and
 the wall time per request (mean over --requests after a warm-up), the query count and the
-HTML size. CPU time is the number to compare on a shared machine: wall time includes waiting
-for PostgreSQL and for other processes. --profile PAGE prints a cProfile of that page instead.
+HTML size. --cold starts a new content generation before each request, as after an edit: no
+cached cards, related articles or counts. CPU time is the number to compare on a shared
+machine: wall time includes waiting for PostgreSQL and for other processes. --profile PAGE
+prints a cProfile of that page instead.
 """
 
 import argparse
@@ -27,6 +29,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from articles.caching import bump_generation  # noqa: E402
 from articles.models import Article, Author, Tag, Topic  # noqa: E402
 
 
@@ -58,6 +61,11 @@ def main():
     parser.add_argument("--profile", default="")
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--lines", type=int, default=45)
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="new content generation before every request: no cached cards, related, counts",
+    )
     args = parser.parse_args()
     client = Client()
     urls = page_urls()
@@ -83,6 +91,8 @@ def main():
             response = client.get(url)
         cpu, wall = time.process_time(), time.perf_counter()
         for _ in range(args.requests):
+            if args.cold:
+                bump_generation()
             client.get(url)
         cpu = (time.process_time() - cpu) / args.requests * 1000
         wall = (time.perf_counter() - wall) / args.requests * 1000

@@ -236,7 +236,8 @@ def size(url):
 
 
 def measure(label, base, pages, queries):
-    print(f"\n== {label}")
+    # The machine may be shared: the load average says how much the numbers below are inflated.
+    print(f"\n== {label} (load average {os.getloadavg()[0]:.1f})")
     print(
         f"{'page':14} {'req/s c1':>9} {'p50 c1':>8} {'req/s c16':>10} {'p50':>8} {'p99':>8} "
         f"{'SQL':>4} {'gzip B':>7} {'raw B':>7}"
