@@ -1,11 +1,13 @@
 """More reading: related articles, reading time and the archive's month list."""
 
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, Func, IntegerField, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from . import caching
 from .models import Article, TaggedArticle
@@ -26,7 +28,7 @@ def _count_of(links, *, to_article):
     )
 
 
-def related_queryset(article, *, limit=RELATED_LIMIT):
+def related_queryset(article, *, limit=RELATED_LIMIT, at=None):
     """Visible articles sharing the most topics and tags with `article`, newest first among
     equals; None when it has neither (its topics and tags come from the for_listing() prefetch).
 
@@ -47,7 +49,7 @@ def related_queryset(article, *, limit=RELATED_LIMIT):
         tag_links, to_article="content_object_id"
     )
     return (
-        Article.objects.published()
+        Article.objects.published(at=at)
         .filter(pk__in=sharing)
         .exclude(pk=article.pk)
         .annotate(shared=shared)
@@ -55,10 +57,10 @@ def related_queryset(article, *, limit=RELATED_LIMIT):
     )
 
 
-def related_articles(article, *, limit=RELATED_LIMIT):
+def related_articles(article, *, limit=RELATED_LIMIT, at=None):
     """related_queryset() as a list with what a link shows (title, slug, time, section): one
     query, small enough to cache."""
-    related = related_queryset(article, limit=limit)
+    related = related_queryset(article, limit=limit, at=at)
     if related is None:
         return []
     return list(
@@ -68,19 +70,30 @@ def related_articles(article, *, limit=RELATED_LIMIT):
     )
 
 
+# Scheduled articles due within this horizon are kept among the cached candidates, so one that
+# goes live appears in related lists at its minute, not when the cache next expires.
+SCHEDULED_HORIZON = timedelta(days=7)
+SCHEDULED_SPARE = 4
+
+
 def cached_related_articles(article):
     """related_articles(), kept per content generation for RELATED_CACHE_SECONDS.
 
-    Keyed by the generation alone, not by the next scheduled event as pages are: that would
-    cost a query per page on a cold cache. So an article whose publish time arrives shows up
-    in others' related lists within RELATED_CACHE_SECONDS; any save shows at once."""
+    The cached list also holds articles scheduled within SCHEDULED_HORIZON (up to
+    SCHEDULED_SPARE extra), and what is not yet visible is dropped on every read: a scheduled
+    article shows up in others' related lists at its publish time, and any save at once."""
     key = f"newsroom:related:{caching.generation()}:{article.pk}"
-    related = cache.get(key)
-    if related is None:
-        related = related_articles(article)
+    candidates = cache.get(key)
+    if candidates is None:
+        candidates = related_articles(
+            article,
+            limit=RELATED_LIMIT + SCHEDULED_SPARE,
+            at=timezone.now() + SCHEDULED_HORIZON,
+        )
         if not caching.replica_may_lag():
-            cache.set(key, related, timeout=RELATED_CACHE_SECONDS)
-    return related
+            cache.set(key, candidates, timeout=RELATED_CACHE_SECONDS)
+    now = timezone.now()
+    return [item for item in candidates if item.published_at <= now][:RELATED_LIMIT]
 
 
 def archive_months():

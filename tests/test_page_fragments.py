@@ -46,3 +46,24 @@ def test_related_articles_follow_a_newly_shared_tag(client, make_article):
     other.tags.add("Web3")
 
     assert "另一篇" in related_block()
+
+
+def test_scheduled_article_joins_related_lists_at_its_minute_with_the_cache_warm(
+    client, make_article
+):
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    def related_block():
+        html = client.get(article.get_absolute_url()).text
+        return html.split('class="related"')[1] if 'class="related"' in html else ""
+
+    when = timezone.now() + timedelta(minutes=10)
+    article = make_article(title="本文", tags=["Web3"])
+    make_article(title="定时相关", tags=["Web3"], published_at=when)
+    assert "定时相关" not in related_block()  # warms the related cache
+
+    with mock.patch("django.utils.timezone.now", return_value=when + timedelta(seconds=1)):
+        assert "定时相关" in related_block()
