@@ -15,7 +15,8 @@ def settings_with(**env):
         "import json, newsroom.settings as s; print(json.dumps({"
         "'storage': s.STORAGES['default'], 'databases': sorted(s.DATABASES),"
         "'routers': getattr(s, 'DATABASE_ROUTERS', []), 'sessions': getattr(s, 'SESSION_ENGINE', ''),"
-        "'page_cache': s.PAGE_CACHE['ENABLED'], 'pool': 'pool' in s.DATABASES['default']['OPTIONS']}))"
+        "'page_cache': s.PAGE_CACHE['ENABLED'], 'pool': 'pool' in s.DATABASES['default']['OPTIONS'],"
+        "'pg_options': s.DATABASES['default']['OPTIONS'].get('options', '')}))"
     )
     base = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "DATABASE", "REDIS"))}
     out = subprocess.run(
@@ -61,3 +62,10 @@ def test_redis_brings_shared_sessions_and_the_page_cache():
     assert with_redis["page_cache"] is True
     assert without["page_cache"] is False
     assert without["sessions"] in ("", "django.contrib.sessions.backends.db")
+
+
+def test_postgresql_connections_switch_the_jit_off_unless_asked():
+    url = "postgres://postgres@127.0.0.1:5432/newsroom"
+
+    assert settings_with(DATABASE_URL=url)["pg_options"] == "-c jit=off"
+    assert settings_with(DATABASE_URL=url, DATABASE_JIT="1")["pg_options"] == ""
