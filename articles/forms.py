@@ -45,22 +45,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = [
-            "title",
-            "slug",
-            "description",
-            "body",
-            "featured_image",
-            "featured_image_alt",
-            "featured_image_caption",
-            "section",
-            "topics",
-            "status",
-            "published_at",
-            "weight",
-            "lightbox",
-            "extra",
-        ]
+        # What an editor edits is what a revision records and a diff shows.
+        fields = revisions.TRACKED_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

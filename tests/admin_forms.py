@@ -18,7 +18,7 @@ class _FormReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
+            self.inside = self.form_id is None or attrs.get("id") == self.form_id
             return
         if tag == "option" and self.inside and self._select and "selected" in attrs:
             self._add(self._select, attrs.get("value", ""))
@@ -58,8 +58,9 @@ class _FormReader(HTMLParser):
             self._select = None
 
 
-def read_form(html, form_id):
-    """{name: value or [values]} of the form's successful controls."""
+def read_form(html, form_id=None):
+    """{name: value or [values]} of the successful controls of the form with id form_id (of
+    every form when None)."""
     reader = _FormReader(form_id)
     reader.feed(html)
     return {name: values[0] if len(values) == 1 else values for name, values in reader.data.items()}
@@ -69,3 +70,16 @@ def admin_form(client, url, *, form_id="article_form"):
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     return read_form(response.content.decode(), form_id)
+
+
+def form_data(client, url, *, form_id=None):
+    """GET url and return the POST data its form would send unchanged (files left out), with
+    the blank extra inline rows left out so they need no filling in."""
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    data = read_form(response.content.decode(), form_id)
+    for name in list(data):
+        if name.endswith("-TOTAL_FORMS"):
+            data[name] = data[name.replace("TOTAL_FORMS", "INITIAL_FORMS")]
+    data.pop("csrfmiddlewaretoken", None)
+    return data

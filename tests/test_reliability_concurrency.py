@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from articles.models import Article
 
-from .formdata import form_data
+from .admin_forms import form_data
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

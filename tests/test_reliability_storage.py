@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from articles.models import Article, Author
 
+from .admin_forms import form_data
 from .conftest import image_bytes
-from .formdata import form_data
 
 pytestmark = pytest.mark.django_db
 

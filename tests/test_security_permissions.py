@@ -31,8 +31,8 @@ from articles.models import (
     Topic,
 )
 
+from .admin_forms import form_data
 from .conftest import image_bytes
-from .formdata import form_data
 
 pytestmark = pytest.mark.django_db
 

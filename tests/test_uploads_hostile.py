@@ -17,7 +17,7 @@ from PIL import Image, PngImagePlugin
 
 from articles.models import Article, Author
 
-from .formdata import form_data
+from .admin_forms import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from articles.models import Article, Author, Section, Tag, Topic
 from articles.sanitize import sanitize_html
 
-from .formdata import form_data
+from .admin_forms import form_data
 from .hugo_sites import write_site
 from .xss_payloads import PAYLOADS, executable_markup
 
