@@ -132,12 +132,12 @@ def sanitize_html(html):
     """
     if not html:
         return ""
-    cleaned = _clean_once(html)
-    for _ in range(MAX_PASSES - 1):
-        again = _clean_once(cleaned)
-        if again == cleaned:
-            break
-        cleaned = again
+    previous, cleaned = html, _clean_once(html)
+    passes = 1
+    # Output equal to its input is a fixed point, so already-clean HTML takes one pass.
+    while cleaned != previous and passes < MAX_PASSES:
+        previous, cleaned = cleaned, _clean_once(cleaned)
+        passes += 1
     return cleaned
 
 
