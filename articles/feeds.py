@@ -94,8 +94,8 @@ class LatestArticlesFeed(Feed):
 
     def item_categories(self, item):
         names = [item.section.name] if item.section else []
-        names += [topic.name for topic in item.topics.all()]
-        names += [tag.name for tag in item.tags.all()]
+        names += [topic.name for topic in item.topic_list]
+        names += [tag.name for tag in item.tag_list]
         return list(dict.fromkeys(names))
 
     def item_enclosure_url(self, item):

@@ -337,8 +337,22 @@ class Article(models.Model):
 
     @property
     def byline(self):
-        """Authors in byline order (uses the for_listing() prefetch when there is one)."""
+        """Authors in byline order (read with the article by for_cards() / for_listing())."""
+        if "labels" in self.__dict__:
+            return self.labels.authors
         return [link.author for link in self.article_authors.all()]
+
+    @property
+    def topic_list(self):
+        if "labels" in self.__dict__:
+            return self.labels.topics
+        return list(self.topics.all())
+
+    @property
+    def tag_list(self):
+        if "labels" in self.__dict__:
+            return self.labels.tags
+        return list(self.tags.all())
 
     @property
     def is_visible(self):

@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import F, prefetch_related_objects
 from django.utils.functional import cached_property
 
+from . import labels
 from .caching import cached_for_content
 from .querysets import PINNED_SLOT
 
@@ -37,7 +38,8 @@ def reading_order_slice(queryset, *, start, stop):
     """queryset[start:stop] in reading order, as a list, in a fixed number of queries:
     pinned articles, one index-ordered slice of the rest, then the queryset's prefetches."""
     lookups = queryset._prefetch_related_lookups
-    base = queryset.prefetch_related(None).order_by()
+    label_kinds = queryset._label_kinds
+    base = queryset.prefetch_related(None).without_labels().order_by()
     pinned = list(base.filter(pk__in=_live_pinned_ids()).order_by(*READING_ORDER))
     page = pinned[start:stop]
     rest_start, rest_stop = max(0, start - len(pinned)), stop - len(pinned)
@@ -54,6 +56,7 @@ def reading_order_slice(queryset, *, start, stop):
     for article in page:
         article.is_pinned = article.pk in pinned_ids
     prefetch_related_objects(page, *lookups)
+    labels.attach(page, label_kinds, using=queryset.db)
     return page
 
 

@@ -1,8 +1,11 @@
 """Reads: the one visibility rule and the listing shapes every page uses."""
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.query import ModelIterable
 from django.utils import timezone
+
+from . import labels
 
 PINNED_SLOT = "pinned"
 CAROUSEL_SLOT = "carousel"
@@ -10,6 +13,43 @@ SHOWCASE_SLOT = "showcase"
 
 
 class ArticleQuerySet(models.QuerySet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._label_kinds = ()
+        self._label_neighbours = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._label_kinds = self._label_kinds
+        clone._label_neighbours = self._label_neighbours
+        return clone
+
+    def _fetch_all(self):
+        # Like a prefetch: once, when the rows are fetched (iteration, len(), get(), slices).
+        fetched = self._result_cache is not None
+        super()._fetch_all()
+        wanted = self._label_kinds or self._label_neighbours
+        if not fetched and wanted and self._iterable_class is ModelIterable:
+            labels.attach(
+                self._result_cache,
+                self._label_kinds,
+                neighbours=self._label_neighbours,
+                using=self.db,
+            )
+
+    def with_labels(self, *kinds, neighbours=False):
+        """Read these relations (articles.labels.KINDS) of the fetched articles, and with
+        neighbours the previous and next visible article, in one statement."""
+        clone = self._chain()
+        clone._label_kinds = tuple(dict.fromkeys(clone._label_kinds + kinds))
+        clone._label_neighbours = clone._label_neighbours or neighbours
+        return clone
+
+    def without_labels(self):
+        clone = self._chain()
+        clone._label_kinds, clone._label_neighbours = (), False
+        return clone
+
     def published(self, *, at=None):
         """What readers may see: published, and the publish time has come."""
         return self.filter(
@@ -18,19 +58,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_cards(self):
         """What a card shows (section, byline): two queries for any number of articles."""
-        from .models import ArticleAuthor
-
-        return self.select_related("section").prefetch_related(
-            Prefetch(
-                "article_authors",
-                queryset=ArticleAuthor.objects.select_related("author").order_by("position", "pk"),
-            )
-        )
+        return self.select_related("section").with_labels(labels.AUTHORS)
 
     def for_listing(self):
-        """Everything an article page or a feed item shows: the card's
-        fields plus topics and tags, in a fixed number of queries."""
-        return self.for_cards().prefetch_related("topics", "tags")
+        """Everything an article page or a feed item shows: the card's fields plus topics and
+        tags, still two queries."""
+        return self.select_related("section").with_labels(*labels.KINDS)
 
     def with_pinned(self, *, at=None):
         from .models import Placement

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
@@ -67,7 +66,8 @@ class ArticleListView(ListView):
         return queryset
 
     def get_queryset(self):
-        return self.narrow(Article.objects.published()).for_cards().in_reading_order()
+        # ReadingOrderPaginator puts it in reading order (pinned first) with index-only queries.
+        return self.narrow(Article.objects.published()).for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -106,27 +106,6 @@ class AuthorDetailView(TaxonomyArticleListView):
     filter_field = "authors"
 
 
-def _with_neighbours(articles):
-    """Annotate the previous and next visible articles' titles and slugs (by publish time) onto
-    each article: four scalar subqueries, LIMIT 1 on the visible-articles index each, inside
-    the article's own query rather than one more query per page."""
-    visible = Article.objects.published()
-    earlier = visible.filter(published_at__lt=OuterRef("published_at")).order_by(
-        "-published_at", "-pk"
-    )
-    later = visible.filter(published_at__gt=OuterRef("published_at")).order_by("published_at", "pk")
-    return articles.annotate(
-        previous_title=Subquery(earlier.values("title")[:1]),
-        previous_slug=Subquery(earlier.values("slug")[:1]),
-        next_title=Subquery(later.values("title")[:1]),
-        next_slug=Subquery(later.values("slug")[:1]),
-    )
-
-
-def _neighbour(slug, title):
-    return Article(slug=slug, title=title) if slug else None
-
-
 class ArticleDetailView(DetailView):
     """An article as readers see it; staff also see drafts and scheduled ones (preview)."""
 
@@ -134,7 +113,9 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = _with_neighbours(Article.objects.for_listing())
+        # The article and its section, then its byline, topics, tags and the previous and
+        # next visible articles in one more statement (articles.labels).
+        articles = Article.objects.for_listing().with_labels(neighbours=True)
         if self.request.user.is_staff:
             return articles
         return articles.published()
@@ -149,8 +130,8 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         context["is_preview"] = not article.is_visible
-        context["previous_article"] = _neighbour(article.previous_slug, article.previous_title)
-        context["next_article"] = _neighbour(article.next_slug, article.next_title)
+        context["previous_article"] = article.previous_article
+        context["next_article"] = article.next_article
         if article.is_visible:
             context["related_articles"] = reading.cached_related_articles(article)
         else:

@@ -77,7 +77,7 @@ def page_meta(context):
         meta.published_time = obj.published_at
         meta.modified_time = obj.updated_at
         meta.section = obj.section.name if obj.section else ""
-        meta.tags = [tag.name for tag in obj.tags.all()]
+        meta.tags = [tag.name for tag in obj.tag_list]
         if obj.featured_image:
             meta.image = _image_url(request, obj.featured_image)
             meta.image_width = obj.featured_image_width
@@ -109,7 +109,7 @@ def json_ld(data):
 
 @register.simple_tag(takes_context=True)
 def news_article_json_ld(context, article):
-    """schema.org NewsArticle for an article page (authors from the for_listing() prefetch)."""
+    """schema.org NewsArticle for an article page (authors read with it by for_listing())."""
     request = context["request"]
     home = request.build_absolute_uri(reverse("articles:home"))
     data = {
@@ -138,7 +138,7 @@ def news_article_json_ld(context, article):
         data["image"] = [_image_url(request, article.featured_image)]
     if article.section:
         data["articleSection"] = article.section.name
-    keywords = [tag.name for tag in article.tags.all()]
+    keywords = [tag.name for tag in article.tag_list]
     if keywords:
         data["keywords"] = keywords
     return json_ld(data)
