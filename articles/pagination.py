@@ -34,13 +34,28 @@ def _live_pinned_ids():
     return Placement.objects.live().filter(slot__key=PINNED_SLOT).values("article_id")
 
 
-def reading_order_slice(queryset, *, start, stop):
+def reading_order_key(article):
+    """READING_ORDER in Python: weight ascending with no weight last, then newest first."""
+    return (
+        article.weight is None,
+        article.weight or 0,
+        -article.published_at.timestamp(),
+        -article.pk,
+    )
+
+
+def reading_order_slice(queryset, *, start, stop, pinned=None):
     """queryset[start:stop] in reading order, as a list, in a fixed number of queries:
-    pinned articles, one index-ordered slice of the rest, then the queryset's prefetches."""
+    pinned articles, one index-ordered slice of the rest, then the queryset's prefetches and
+    labels. `pinned`: the queryset's live pinned articles, when the caller has read them
+    already (the home page reads them with its other slots)."""
     lookups = queryset._prefetch_related_lookups
     label_kinds = queryset._label_kinds
     base = queryset.prefetch_related(None).without_labels().order_by()
-    pinned = list(base.filter(pk__in=_live_pinned_ids()).order_by(*READING_ORDER))
+    if pinned is None:
+        pinned = list(base.filter(pk__in=_live_pinned_ids()).order_by(*READING_ORDER))
+    else:
+        pinned = sorted(pinned, key=reading_order_key)
     page = pinned[start:stop]
     rest_start, rest_stop = max(0, start - len(pinned)), stop - len(pinned)
     if rest_stop > rest_start:

@@ -45,6 +45,25 @@ def test_pinned_article_comes_first_in_every_list_it_is_in(client, make_article,
         assert text.index("置顶旧闻") < text.index("最新"), url
 
 
+def test_home_page_lists_live_pins_first_in_reading_order(client, make_article, place):
+    now = timezone.now()
+    make_article(title="最新")
+    for title, days, weight in [("置顶甲", 9, None), ("置顶乙", 5, None), ("置顶丙", 20, 1)]:
+        place(
+            make_article(title=title, published_at=now - timedelta(days=days), weight=weight),
+            "pinned",
+        )
+    expired = make_article(title="过期置顶", published_at=now - timedelta(days=30))
+    place(expired, "pinned", ends_at=now - timedelta(minutes=1))
+    place(expired, "carousel")  # in another slot: not pinned by that
+
+    latest = client.get(reverse("articles:home")).text.split('class="latest"')[1]
+    titles = ["置顶甲", "置顶乙", "置顶丙", "最新", "过期置顶"]
+    order = sorted(titles, key=lambda title: latest.index(f">{title}</a>"))
+    assert order == ["置顶丙", "置顶乙", "置顶甲", "最新", "过期置顶"]
+    assert latest.count("badge-pin") == 3
+
+
 def test_expired_pin_no_longer_lifts_the_article(make_article, place):
     make_article(title="最新")
     old = make_article(title="过期置顶", published_at=timezone.now() - timedelta(days=3))
