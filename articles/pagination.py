@@ -8,7 +8,8 @@ The order is the same as `in_reading_order()`; tests/test_ordering.py holds both
 
 Deep pages: the total is counted once per content generation (articles.caching), and lists stop
 at MAX_PAGES pages, so OFFSET never walks more than MAX_PAGES * page size index entries; older
-articles are reached through the archive and search.
+articles are reached through the archive and search. A page's ids are kept per generation too,
+so a list page read again before the next change costs one query by primary key (plus labels).
 """
 
 import re
@@ -44,24 +45,59 @@ def reading_order_key(article):
     )
 
 
-def reading_order_slice(queryset, *, start, stop, pinned=None):
-    """queryset[start:stop] in reading order, as a list, in a fixed number of queries:
-    pinned articles, one index-ordered slice of the rest, then the queryset's prefetches and
-    labels. `pinned`: the queryset's live pinned articles, when the caller has read them
-    already (the home page reads them with its other slots)."""
+def reading_order_ids(queryset, *, start, stop):
+    """The ids of queryset[start:stop] in reading order, and which of them are pinned: two
+    narrow queries (the live pinned ids, then an index-only slice of the rest)."""
+    base = queryset.prefetch_related(None).without_labels().order_by()
+    pinned = list(
+        base.filter(pk__in=_live_pinned_ids()).order_by(*READING_ORDER).values_list("pk", flat=True)
+    )
+    ids = pinned[start:stop]
+    rest_start, rest_stop = max(0, start - len(pinned)), stop - len(pinned)
+    if rest_stop > rest_start:
+        # OFFSET walks the index only (id, weight, published_at are all in it).
+        rest = base.exclude(pk__in=pinned).order_by(*READING_ORDER).values_list("pk", flat=True)
+        ids += list(rest[rest_start:rest_stop])
+    return ids, set(pinned) & set(ids)
+
+
+def _fetch_in_order(queryset, ids, pinned_ids):
+    """The articles with these ids, in this order, with the queryset's prefetches and
+    labels, marked pinned or not."""
+    by_id = {article.pk: article for article in queryset.order_by().filter(pk__in=ids)}
+    page = [by_id[pk] for pk in ids if pk in by_id]
+    for article in page:
+        article.is_pinned = article.pk in pinned_ids
+    return page
+
+
+def reading_order_slice(queryset, *, start, stop, pinned=None, cached=False):
+    """queryset[start:stop] in reading order, as a list, in a fixed number of queries.
+
+    `pinned`: the queryset's live pinned articles, when the caller has read them already (the
+    home page reads them with its other slots): then one index-ordered slice of the rest.
+    Otherwise the page's ids come from reading_order_ids(), kept per content generation when
+    `cached` (articles.caching: never past a change or a scheduled event), and the rows are
+    read by id. Either way the queryset's prefetches and labels follow."""
+    if pinned is None:
+        compute = lambda: reading_order_ids(queryset, start=start, stop=stop)  # noqa: E731
+        if cached:
+            ids, pinned_ids = cached_for_content(
+                parts=("page-ids", *_count_key(queryset), start, stop), compute=compute
+            )
+        else:
+            ids, pinned_ids = compute()
+        return _fetch_in_order(queryset, ids, pinned_ids)
+
     lookups = queryset._prefetch_related_lookups
     label_kinds = queryset._label_kinds
     base = queryset.prefetch_related(None).without_labels().order_by()
-    if pinned is None:
-        pinned = list(base.filter(pk__in=_live_pinned_ids()).order_by(*READING_ORDER))
-    else:
-        pinned = sorted(pinned, key=reading_order_key)
+    pinned = sorted(pinned, key=reading_order_key)
     page = pinned[start:stop]
     rest_start, rest_stop = max(0, start - len(pinned)), stop - len(pinned)
     if rest_stop > rest_start:
         rest = base.exclude(pk__in=[article.pk for article in pinned]).order_by(*READING_ORDER)
-        # OFFSET walks the index only (id, weight, published_at are all in it); the wide rows
-        # are read for this page's ids alone.
+        # OFFSET walks the index only; the wide rows are read for this page's ids alone.
         page_ids = rest.values("pk")[rest_start:rest_stop]
         if connection.features.allow_sliced_subqueries_with_in:
             page += list(base.filter(pk__in=page_ids).order_by(*READING_ORDER))
@@ -102,5 +138,5 @@ class ReadingOrderPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = max(top, self.count)
-        objects = reading_order_slice(self.object_list, start=bottom, stop=top)
+        objects = reading_order_slice(self.object_list, start=bottom, stop=top, cached=True)
         return self._get_page(objects, number, self)

@@ -1,5 +1,6 @@
 """Reading-order pages built from index-friendly queries keep in_reading_order()'s order."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -49,5 +50,64 @@ def test_lists_stop_at_the_page_cap(client, mixed, monkeypatch):
 def test_count_is_taken_once_per_content_generation(client, mixed, django_assert_num_queries):
     url = reverse("articles:article-list")
     client.get(url)
-    with django_assert_num_queries(3):  # pinned, page, authors (cards show no tags): no COUNT
+    with django_assert_num_queries(2):  # rows by id, byline: no COUNT, no ids
         client.get(url)
+
+
+@pytest.mark.parametrize(("start", "stop"), [(0, 5), (2, 20), (20, 40)])
+def test_the_home_page_path_with_pinned_given_matches_too(mixed, start, stop):
+    from articles.models import Placement
+
+    expected = list(Article.objects.published().in_reading_order())[start:stop]
+    live_pins = [p.article for p in Placement.objects.live().filter(slot__key="pinned")]
+
+    got = pagination.reading_order_slice(
+        Article.objects.published().for_cards(), start=start, stop=stop, pinned=live_pins
+    )
+
+    assert [a.title for a in got] == [a.title for a in expected]
+    assert [a.is_pinned for a in got] == [a.is_pinned for a in expected]
+
+
+def list_titles(client, url):
+    return [a.title for a in client.get(url).context["articles"]]
+
+
+def wait_until(moment):
+    """Sleep until `moment` has passed (a real clock: the cache's timeouts use it too)."""
+    time.sleep(max(0.0, (moment - timezone.now()).total_seconds()) + 0.05)
+
+
+def test_kept_page_ids_follow_every_change(client, mixed, make_article, place):
+    """A page's ids are kept per content generation: publishing, unpublishing, pinning and a
+    pin's end all show on the next request."""
+    url = reverse("articles:article-list")
+    first = list_titles(client, url)
+    assert first[:2] == ["文章20", "文章7"]
+
+    fresh = make_article(title="刚发布", published_at=timezone.now() - timedelta(seconds=1))
+    assert "刚发布" in list_titles(client, url)
+
+    fresh.status = Article.Status.DRAFT
+    fresh.save()
+    assert "刚发布" not in list_titles(client, url)
+
+    old = Article.objects.get(title="文章24")
+    ends_at = timezone.now() + timedelta(seconds=1.5)
+    place(old, "pinned", position=2, ends_at=ends_at)
+    assert list_titles(client, url)[2] == "文章24"
+    assert list_titles(client, url)[2] == "文章24"  # from the kept ids
+
+    wait_until(ends_at)
+    assert "文章24" not in list_titles(client, url)[:3]
+
+
+def test_a_scheduled_article_joins_the_kept_page_at_its_time(client, mixed, make_article):
+    url = reverse("articles:article-list")
+    publish_at = timezone.now() + timedelta(seconds=1.5)
+    make_article(title="定时发布", published_at=publish_at)
+    assert "定时发布" not in list_titles(client, url)
+    assert "定时发布" not in list_titles(client, url)
+
+    wait_until(publish_at)
+    assert "定时发布" in list_titles(client, url)
