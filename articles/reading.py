@@ -1,5 +1,6 @@
 """More reading: related articles, reading time and the archive's month list."""
 
+import hashlib
 import re
 from datetime import timedelta
 
@@ -113,9 +114,26 @@ _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
 LATIN_WORDS_PER_MINUTE = 200
 
 
+_MINUTES_KEPT = 4096
+_minutes_by_digest = {}
+
+
 def reading_minutes(body_html):
     """Minutes to read: Chinese characters at READING_CPM a minute, plus English words (and
-    numbers) at 200 a minute; punctuation, markup and entities don't count. At least 1."""
+    numbers) at 200 a minute; punctuation, markup and entities don't count. At least 1.
+
+    Kept per process by a digest of the body (a few bytes each), since every view of an
+    article page would otherwise strip and count the whole body again."""
+    digest = hashlib.blake2b(body_html.encode(), digest_size=16).digest()
+    minutes = _minutes_by_digest.get(digest)
+    if minutes is None:
+        if len(_minutes_by_digest) >= _MINUTES_KEPT:
+            _minutes_by_digest.clear()
+        minutes = _minutes_by_digest[digest] = _count_minutes(body_html)
+    return minutes
+
+
+def _count_minutes(body_html):
     text = plain_text(body_html)
     minutes = len(_HAN.findall(text)) / settings.NEWSROOM["READING_CPM"]
     minutes += len(_LATIN_WORD.findall(text)) / LATIN_WORDS_PER_MINUTE

@@ -118,3 +118,12 @@ def test_404_page_is_in_the_site_look(client, db, settings):
 def test_500_page_renders_without_context_or_database():
     html = render_to_string("500.html")
     assert "500" in html and "<html" in html
+
+
+def test_reading_time_follows_an_edited_body_although_it_is_kept_per_process():
+    from articles.reading import reading_minutes
+
+    short, long = "<p>" + "字" * 100 + "</p>", "<p>" + "字" * 5000 + "</p>"
+    assert reading_minutes(short) == 1
+    assert reading_minutes(long) > 1
+    assert reading_minutes(short) == 1
