@@ -6,9 +6,11 @@
 Times the whole /search/ page through Django's test client with the page cache off and DEBUG
 off (URL routing, middleware, the count, the first page, its prefetches, highlighting and the
 template), `--runs` times per query after one warm-up, and prints the median (p50), the 90th
-percentile, the number of SQL queries, what the page says about the number of results, and
+percentile, the process CPU time per page (mean: what the page costs in Python, whatever the
+load), the number of SQL queries, what the page says about the number of results, the plan
+search.newest_ranked() chose (walk / window of N x 1000 newest / table, see docs/SEARCH.md) and
 the median of the search queries alone (search.newest_ranked) to tell SQL from rendering.
-`--explain` adds EXPLAIN ANALYZE of the candidates query that decides each search.
+`--explain` adds EXPLAIN (ANALYZE, BUFFERS) of each query newest_ranked() ran.
 """
 
 import os
@@ -57,6 +59,7 @@ QUERIES = [
     ("zh + en, ~2%", "上海 Web3"),
     ("zh + en, rare", "GameFi 张江科学城"),
     ("no match", "不存在的词语"),
+    ("title words", "太行山布局交易市场"),
 ]
 
 
@@ -70,15 +73,24 @@ def time_page(client, query, runs):
     response = client.get(url, {"q": query}, secure=True)  # warm-up (jieba, pool, plans)
     assert response.status_code == 200, response.status_code
     timings = []
+    cpu = time.process_time()
     for _ in range(runs):
         started = time.perf_counter()
         response = client.get(url, {"q": query}, secure=True)
         timings.append((time.perf_counter() - started) * 1000)
+    cpu = (time.process_time() - cpu) / runs * 1000
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, {"q": query}, secure=True)
     count = search.search(Article.objects.published(), query).count()  # what the page shows
     shown = f"{count}+" if search.is_capped(count) else str(count)
-    return statistics.median(timings), percentile(timings, 0.9), len(queries), shown
+    return statistics.median(timings), percentile(timings, 0.9), cpu, len(queries), shown
+
+
+def chosen_plan(query):
+    """What newest_ranked() ran: e.g. "walk", "window 8", "window 4 > table"."""
+    trace = []
+    search.newest_ranked(Article.objects.published(), query, trace=trace)
+    return trace, " > ".join(f"{how} {size}" if size else how for how, size, _ in trace)
 
 
 def time_candidates(query, runs):
@@ -106,34 +118,27 @@ def main():
     print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}, {os.cpu_count()} CPUs")
     client = Client()
     print(
-        f"{'query':<22} {'matches':>8} {'shown':>6} {'SQL':>4} {'p50 ms':>8} {'p90 ms':>8}"
-        f" {'search SQL p50':>15}"
+        f"{'query':<34} {'matches':>8} {'shown':>6} {'SQL':>4} {'p50 ms':>7} {'p90 ms':>7}"
+        f" {'CPU ms':>7} {'plan':<12} {'search SQL p50':>14}"
     )
     for label, query in QUERIES:
         matches = search._matching(visible, search.query_terms(query)).count()
-        p50, p90, sql, shown = time_page(client, query, runs)
+        p50, p90, cpu, sql, shown = time_page(client, query, runs)
         name = f"{query} ({label})"
         candidates = time_candidates(query, runs)
+        plan = chosen_plan(query)[1]
         print(
-            f"{name:<22} {matches:>8} {shown:>6} {sql:>4} {p50:>8.1f} {p90:>8.1f}"
-            f" {candidates:>15.1f}",
+            f"{name:<34} {matches:>8} {shown:>6} {sql:>4} {p50:>7.1f} {p90:>7.1f} {cpu:>7.1f}"
+            f" {plan:<12} {candidates:>14.1f}",
             flush=True,
         )
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     if "--explain" in sys.argv and connection.vendor == "postgresql":
         for _, query in QUERIES:
-            print(f"== {query}")
-            for size, start in [*search.window_starts(), (None, None)]:
-                if start is None or len(search.candidates(visible, query, since=start)) >= (
-                    search.MAX_CANDIDATES
-                ):
-                    print(
-                        f"   window: newest {size}x{search.MAX_CANDIDATES} articles"
-                        if size
-                        else "   whole table"
-                    )
-                    print(search.candidates(visible, query, since=start).explain(analyze=True))
-                    break
+            for how, size, found in chosen_plan(query)[0]:
+                window = f" of the newest {size}x{search.MAX_CANDIDATES}" if size else ""
+                print(f"== {query}: {how}{window}")
+                print(found.explain(analyze=True, buffers=True))
 
 
 if __name__ == "__main__":

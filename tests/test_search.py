@@ -17,6 +17,12 @@ pytestmark = pytest.mark.django_db
 SEARCH = reverse("articles:search")
 
 
+@pytest.fixture(autouse=True)
+def fresh_word_stats(monkeypatch):
+    """Each test reads PostgreSQL's word statistics anew (a process keeps them for minutes)."""
+    monkeypatch.setattr(search, "_word_stats", (float("-inf"), None))
+
+
 def found(client, query, **params):
     response = client.get(SEARCH, {"q": query, **params})
     assert response.status_code == 200
@@ -194,6 +200,7 @@ def test_search_query_count_does_not_grow_with_results(client, make_article):
         return len(ctx)
 
     make_article(title="元宇宙一", authors=["甲"], tags=["标签"], topics=["专题"])
+    search.word_stats()  # read once per process every few minutes, not per page
     one = queries()
     for n in range(29):
         make_article(
@@ -301,3 +308,186 @@ def test_saving_only_the_title_still_updates_the_search_document(client, make_ar
     article.title = "比特币减半"
     article.save(update_fields=["title"])
     assert found(client, "比特币") == ["比特币减半"]
+
+
+def plans_taken(monkeypatch, *plans):
+    """newest_ranked() follows `plans` in turn, as if PostgreSQL's word statistics said so;
+    returns the list of plan() calls' (share, after)."""
+    monkeypatch.setattr(search, "word_stats", lambda: search.WordStats(10, {}, 0.5))
+    chosen, calls = iter(plans), []
+
+    def plan(stats, share, entries, *, after=0):
+        calls.append((share, after))
+        return next(chosen)
+
+    monkeypatch.setattr(search, "plan", plan)
+    return calls
+
+
+@pytest.fixture
+def ten_newest(make_article, monkeypatch):
+    """MAX_CANDIDATES 2, windows of the 4 and the 8 newest articles; 10 articles mention 元宇宙,
+    one in its title, the two oldest also 张江科学城."""
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    monkeypatch.setattr(search, "WINDOWS", (2, 4))
+    now = timezone.now()
+    for n in range(10):
+        make_article(
+            title="元宇宙速递" if n == 1 else f"快讯{n}",
+            body="<p>元宇宙</p>" + ("<p>张江科学城</p>" if n >= 8 else ""),
+            published_at=now - timedelta(hours=n),
+        )
+
+
+@pytest.mark.parametrize(
+    "plan", [("walk", None), ("table", None), ("window", 2), ("window", 4), ("database", None)]
+)
+def test_every_plan_finds_the_same_newest_matches(client, ten_newest, monkeypatch, plan):
+    plans_taken(monkeypatch, plan)
+    assert found(client, "元宇宙") == ["元宇宙速递", "快讯0"]  # newest two, title first
+
+
+def test_a_window_with_too_few_matches_is_planned_again_beyond_it(client, ten_newest, monkeypatch):
+    calls = plans_taken(monkeypatch, ("window", 2), ("window", 4), ("table", None))
+    with CaptureQueriesContext(connection) as ctx:
+        assert found(client, "张江科学城") == ["快讯8", "快讯9"]  # older than both windows
+    # The 4 newest hold no match, the 8 newest none either: the share seen in each is 0.
+    assert calls == [(0.5, 0), (0.0, 2), (0.0, 4)]
+    searches = [q["sql"] for q in ctx.captured_queries if "LIMIT 2" in q["sql"]]
+    assert len(searches) == 3
+
+
+def test_window_larger_than_the_visible_articles_falls_back_to_the_table(
+    client, make_article, monkeypatch
+):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 2)
+    monkeypatch.setattr(search, "WINDOWS", (8,))  # 16 articles: there are 3
+    for n in range(3):
+        make_article(title=f"元宇宙{n}", published_at=timezone.now() - timedelta(hours=n))
+    plans_taken(monkeypatch, ("window", 8), ("window", 8))  # newest_ranked(), then the page
+    trace = []
+    search.newest_ranked(Article.objects.published(), "元宇宙", trace=trace)
+    assert [(how, size) for how, size, _ in trace] == [("table", None)]
+    assert found(client, "元宇宙") == ["元宇宙0", "元宇宙1"]
+
+
+STATS = search.WordStats(rows=100_000, shares={}, unlisted=0.005)
+
+
+@pytest.mark.parametrize(
+    ("share", "entries", "expected"),
+    [
+        (0.50, 0.50, ("walk", None)),  # 元宇宙: ~2,000 rows walked
+        (0.67, 1.65, ("walk", None)),  # 头显 设备: two long posting lists, walk instead
+        (0.20, 0.20, ("window", 8)),  # 上海: ~1,600 matches among the newest 8,000
+        (0.10, 0.10, ("window", 16)),
+        (0.05, 0.05, ("window", 32)),
+        (0.03, 0.03, ("table", None)),  # every match, ~3,000 rows
+        (0.02, 0.30, ("table", None)),  # 上海 Web3
+        (0.0, 0.01, ("table", None)),
+    ],
+)
+def test_plan_picks_the_cheapest_way_to_the_newest_matches(monkeypatch, share, entries, expected):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 1000)
+    monkeypatch.setattr(search, "WINDOWS", (4, 8, 16, 32, 64))
+    assert search.plan(STATS, share, entries) == expected
+
+
+def test_plan_takes_only_windows_that_should_hold_enough_matches(monkeypatch):
+    monkeypatch.setattr(search, "MAX_CANDIDATES", 1000)
+    monkeypatch.setattr(search, "WINDOWS", (4, 8, 16, 32, 64))
+    for share in (0.01, 0.02, 0.04, 0.08, 0.15, 0.25):
+        how, size = search.plan(STATS, share, share)
+        if how == "window":
+            assert share * size * 1000 >= search.WINDOW_MARGIN * 1000
+        how, size = search.plan(STATS, share, share, after=16)
+        assert how != "window" or size > 16
+    small = search.WordStats(rows=10_000, shares={}, unlisted=0.005)
+    assert search.plan(small, 0.05, 0.05) == ("table", None)  # no window as big as the table
+
+
+def test_word_estimate_multiplies_shares_and_sums_posting_lists():
+    stats = search.WordStats(rows=1000, shares={"上海": 0.2, "web3": 0.1}, unlisted=0.004)
+    share, entries = stats.estimate(["上海", "web3", "治国"])
+    assert share == pytest.approx(0.2 * 0.1 * 0.004)
+    assert entries == pytest.approx(0.304)
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite only")
+def test_sqlite_has_no_word_statistics_and_searches_in_one_query(client, corpus):
+    assert search.word_stats() is None
+    trace = []
+    search.newest_ranked(Article.objects.published(), "上海", trace=trace)
+    assert [(how, size) for how, size, _ in trace] == [("database", None)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_stats exists on PostgreSQL only")
+def test_postgresql_word_statistics_come_from_analyze(make_article):
+    for n in range(40):
+        make_article(title=f"快讯{n}", body="<p>元宇宙</p>" if n % 2 else "<p>上海</p>")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    stats = search.word_stats()
+    assert stats.rows == 40
+    assert stats.shares["元宇宙"] == pytest.approx(0.5)
+    assert stats.shares["上海"] == pytest.approx(0.5)
+    assert 0 < stats.unlisted <= 0.005
+    assert search.word_stats() is stats  # kept, not read again for a while
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="tsvector exists on PostgreSQL only")
+def test_postgresql_vector_has_no_positions_and_stays_in_the_row(make_article):
+    article = make_article(title="上海 Web3", description="", body="<p>上海</p>")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_vector::text FROM articles_article WHERE id = %s", [article.pk]
+        )
+        assert cursor.fetchone() == ("'web3' '上海'",)
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attrelid = 'articles_article'::regclass"
+            " AND attname = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("m",)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="tsvector exists on PostgreSQL only")
+def test_postgresql_walk_orders_by_the_index_other_plans_sort(make_article):
+    make_article(title="元宇宙")
+    visible = Article.objects.published()
+    walk = str(search.candidates(visible, "元宇宙", walk=True).query)
+    assert 'ORDER BY "articles_article"."published_at" DESC' in walk
+    assert "interval" not in search.candidates(visible, "元宇宙", walk=True).explain()
+    assert "interval" in search.candidates(visible, "元宇宙").explain()
+
+
+def test_results_page_does_not_load_the_search_document(client, corpus):
+    response = client.get(SEARCH, {"q": "上海"})
+    (article,) = response.context["articles"]
+    assert "search_document" in article.get_deferred_fields()
+
+
+def test_query_terms_are_a_fresh_list_each_time():
+    terms = search.query_terms("上海 元宇宙")
+    terms.append("比特币")
+    assert search.query_terms("上海 元宇宙") == ["上海", "元宇宙"]
+    assert search.query_terms("  上海 元宇宙\x00") == ["上海", "元宇宙"]
+
+
+@pytest.mark.parametrize(
+    ("description", "body", "query"),
+    [
+        ("关于元宇宙的综述", "<p>正文也提到元宇宙</p>", "元宇宙"),
+        (
+            "无关的摘要",
+            "<p>很长的正文。" + "无关内容。" * 60 + "张江科学城段落。</p>",
+            "张江科学城",
+        ),
+        ("", "<p>只有<b>正文</b>提到 Web3 &amp; 上海</p>", "上海 web3"),
+        ("摘要", "<p>正文</p>", "比特币"),
+        ("", "", "比特币"),
+    ],
+)
+def test_result_excerpt_is_best_excerpt_of_summary_and_body(description, body, query):
+    article = Article(description=description, body=body)
+    expected = search.best_excerpt([description, search.plain_text(body)], query)
+    assert search.result_excerpt(article, query) == expected
