@@ -16,11 +16,9 @@ import re
 from datetime import datetime
 
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import F, prefetch_related_objects
+from django.db.models import F
 from django.utils.functional import cached_property
 
-from . import labels
 from .caching import cached_for_content
 from .querysets import PINNED_SLOT
 
@@ -33,16 +31,6 @@ def _live_pinned_ids():
     from .models import Placement
 
     return Placement.objects.live().filter(slot__key=PINNED_SLOT).values("article_id")
-
-
-def reading_order_key(article):
-    """READING_ORDER in Python: weight ascending with no weight last, then newest first."""
-    return (
-        article.weight is None,
-        article.weight or 0,
-        -article.published_at.timestamp(),
-        -article.pk,
-    )
 
 
 def reading_order_ids(queryset, *, start, stop):
@@ -61,53 +49,22 @@ def reading_order_ids(queryset, *, start, stop):
     return ids, set(pinned) & set(ids)
 
 
-def _fetch_in_order(queryset, ids, pinned_ids):
-    """The articles with these ids, in this order, with the queryset's prefetches and
-    labels, marked pinned or not."""
+def reading_order_slice(queryset, *, start, stop, cached=False):
+    """queryset[start:stop] in reading order, as a list, in a fixed number of queries: the
+    page's ids from reading_order_ids() (kept per content generation when `cached`; see
+    articles.caching: never past a change or a scheduled event), then the rows by id with the
+    queryset's prefetches and labels."""
+    compute = lambda: reading_order_ids(queryset, start=start, stop=stop)  # noqa: E731
+    if cached:
+        ids, pinned_ids = cached_for_content(
+            parts=("page-ids", *_count_key(queryset), start, stop), compute=compute
+        )
+    else:
+        ids, pinned_ids = compute()
     by_id = {article.pk: article for article in queryset.order_by().filter(pk__in=ids)}
     page = [by_id[pk] for pk in ids if pk in by_id]
     for article in page:
         article.is_pinned = article.pk in pinned_ids
-    return page
-
-
-def reading_order_slice(queryset, *, start, stop, pinned=None, cached=False):
-    """queryset[start:stop] in reading order, as a list, in a fixed number of queries.
-
-    `pinned`: the queryset's live pinned articles, when the caller has read them already (the
-    home page reads them with its other slots): then one index-ordered slice of the rest.
-    Otherwise the page's ids come from reading_order_ids(), kept per content generation when
-    `cached` (articles.caching: never past a change or a scheduled event), and the rows are
-    read by id. Either way the queryset's prefetches and labels follow."""
-    if pinned is None:
-        compute = lambda: reading_order_ids(queryset, start=start, stop=stop)  # noqa: E731
-        if cached:
-            ids, pinned_ids = cached_for_content(
-                parts=("page-ids", *_count_key(queryset), start, stop), compute=compute
-            )
-        else:
-            ids, pinned_ids = compute()
-        return _fetch_in_order(queryset, ids, pinned_ids)
-
-    lookups = queryset._prefetch_related_lookups
-    label_kinds = queryset._label_kinds
-    base = queryset.prefetch_related(None).without_labels().order_by()
-    pinned = sorted(pinned, key=reading_order_key)
-    page = pinned[start:stop]
-    rest_start, rest_stop = max(0, start - len(pinned)), stop - len(pinned)
-    if rest_stop > rest_start:
-        rest = base.exclude(pk__in=[article.pk for article in pinned]).order_by(*READING_ORDER)
-        # OFFSET walks the index only; the wide rows are read for this page's ids alone.
-        page_ids = rest.values("pk")[rest_start:rest_stop]
-        if connection.features.allow_sliced_subqueries_with_in:
-            page += list(base.filter(pk__in=page_ids).order_by(*READING_ORDER))
-        else:
-            page += list(rest[rest_start:rest_stop])
-    pinned_ids = {article.pk for article in pinned}
-    for article in page:
-        article.is_pinned = article.pk in pinned_ids
-    prefetch_related_objects(page, *lookups)
-    labels.attach(page, label_kinds, using=queryset.db)
     return page
 
 

@@ -13,12 +13,11 @@ from django.views.generic import (
 from . import reading, search
 from .models import Article, Author, Placement, Section, Tag, Topic
 from .pagination import ReadingOrderPaginator, reading_order_slice
-from .querysets import CAROUSEL_SLOT, PINNED_SLOT, SHOWCASE_SLOT
+from .querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
 
 
 def _home_slots(*keys):
-    """Live articles of each slot, in the moderators' order, cut at the slot's capacity
-    (pinned articles are not cut: lists show every live pin, first).
+    """Live articles of each slot, in the moderators' order, cut at the slot's capacity.
 
     One query for all slots: live placements are few (a capacity each), so cutting in
     Python is cheaper than a query per slot.
@@ -32,9 +31,7 @@ def _home_slots(*keys):
     slots = {key: [] for key in keys}
     for placement in placements:
         articles = slots[placement.slot.key]
-        capacity = None if placement.slot.key == PINNED_SLOT else placement.slot.capacity
-        if placement.article in articles:
-            continue
+        capacity = placement.slot.capacity
         if capacity is None or len(articles) < capacity:
             articles.append(placement.article)
     return slots
@@ -45,14 +42,14 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        slots = _home_slots(CAROUSEL_SLOT, SHOWCASE_SLOT, PINNED_SLOT)
+        slots = _home_slots(CAROUSEL_SLOT, SHOWCASE_SLOT)
         context["carousel"] = slots[CAROUSEL_SLOT]
         context["showcase"] = slots[SHOWCASE_SLOT]
         context["latest"] = reading_order_slice(
             Article.objects.published().for_cards(),
             start=0,
             stop=settings.NEWSROOM["HOME_LATEST"],
-            pinned=slots[PINNED_SLOT],
+            cached=True,
         )
         return context
 

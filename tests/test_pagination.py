@@ -54,21 +54,6 @@ def test_count_is_taken_once_per_content_generation(client, mixed, django_assert
         client.get(url)
 
 
-@pytest.mark.parametrize(("start", "stop"), [(0, 5), (2, 20), (20, 40)])
-def test_the_home_page_path_with_pinned_given_matches_too(mixed, start, stop):
-    from articles.models import Placement
-
-    expected = list(Article.objects.published().in_reading_order())[start:stop]
-    live_pins = [p.article for p in Placement.objects.live().filter(slot__key="pinned")]
-
-    got = pagination.reading_order_slice(
-        Article.objects.published().for_cards(), start=start, stop=stop, pinned=live_pins
-    )
-
-    assert [a.title for a in got] == [a.title for a in expected]
-    assert [a.is_pinned for a in got] == [a.is_pinned for a in expected]
-
-
 def list_titles(client, url):
     return [a.title for a in client.get(url).context["articles"]]
 
