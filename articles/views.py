@@ -163,9 +163,7 @@ class SearchView(ListView):
         context["results_capped"] = search.is_capped(context["paginator"].count)
         for article in context["articles"]:
             article.title_highlighted = search.highlight(article.title, self.query)
-            article.excerpt = search.best_excerpt(
-                [article.description, search.plain_text(article.body)], self.query
-            )
+            article.excerpt = search.result_excerpt(article, self.query)
         return context
 
 
