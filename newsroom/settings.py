@@ -62,12 +62,14 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # First, so a cached page is stored with every header the reader gets (security headers
+    # included) and newsroom/wsgi.py can answer hits before Django; above GZip, so it is stored
+    # compressed (docs/PERFORMANCE.md).
+    "articles.caching.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.routers.ReplicaReadsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Above GZip: a cached page is stored compressed (docs/PERFORMANCE.md).
-    "articles.caching.PageCacheMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

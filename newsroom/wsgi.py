@@ -2,5 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from articles.fastcache import PageCacheFastPath
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-application = get_wsgi_application()
+# Page-cache hits are answered before Django's handler runs (articles/fastcache.py).
+application = PageCacheFastPath(get_wsgi_application())
