@@ -65,6 +65,18 @@ def generation():
     return value
 
 
+def request_generation(request):
+    """The generation as this request sees it: read from the shared cache once per request and
+    kept on it, so the page's parts (cards, the menu, related articles) agree and share one
+    round trip."""
+    if request is None:
+        return generation()
+    value = getattr(request, "_content_generation", None)
+    if value is None:
+        value = request._content_generation = generation()
+    return value
+
+
 CHANGED_AT_KEY = "newsroom:changed-at"
 REPLICA_LAG_SECONDS = 2
 

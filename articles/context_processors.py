@@ -1,16 +1,21 @@
 from django.conf import settings
-from django.core.cache import cache
 
-from .models import NAV_CACHE_KEY, Section
+from . import caching
+from .models import Section
+
+_nav = (None, [])
 
 
-def nav_sections():
-    """The header's section menu; cached because every page shows it and it rarely changes
-    (Section.save and delete clear it)."""
-    sections = cache.get(NAV_CACHE_KEY)
-    if sections is None:
+def nav_sections(request=None):
+    """The header's section menu, read once per content generation by each process (every page
+    shows it; a section's save or delete starts a new generation)."""
+    global _nav
+    generation = caching.request_generation(request)
+    kept_for, sections = _nav
+    if kept_for != generation:
         sections = [(s.name, s.get_absolute_url()) for s in Section.objects.all()]
-        cache.set(NAV_CACHE_KEY, sections, timeout=60)
+        if not caching.replica_may_lag():
+            _nav = (generation, sections)
     return sections
 
 
@@ -19,5 +24,5 @@ def site(request):
     return {
         "site_name": settings.NEWSROOM["SITE_NAME"],
         "site_tagline": settings.NEWSROOM["SITE_TAGLINE"],
-        "nav_sections": nav_sections,
+        "nav_sections": lambda: nav_sections(request),
     }

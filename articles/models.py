@@ -1,7 +1,6 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +14,6 @@ from .renditions import add_body_renditions, make_featured_renditions
 from .sanitize import sanitize_html
 from .search import build_search_document
 from .slugs import pinyin_slug, unique_slug
-
-NAV_CACHE_KEY = "newsroom:nav-sections"
 
 
 class SluggedName(models.Model):
@@ -53,17 +50,8 @@ class Section(SluggedName):
         verbose_name = _("栏目")
         verbose_name_plural = _("栏目")
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(NAV_CACHE_KEY)
-
     def get_absolute_url(self):
         return reverse("articles:section-detail", kwargs={"slug": self.slug})
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        cache.delete(NAV_CACHE_KEY)
-        return result
 
 
 class Topic(SluggedName):

@@ -2,7 +2,8 @@
 
 import hashlib
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -77,19 +78,41 @@ SCHEDULED_HORIZON = timedelta(days=7)
 SCHEDULED_SPARE = 4
 
 
-def cached_related_articles(article):
-    """related_articles(), kept per content generation for RELATED_CACHE_SECONDS.
+class RelatedLink(NamedTuple):
+    """What the related list shows of an article: cheap to keep in the cache and to render."""
+
+    title: str
+    url: str
+    section_name: str
+    published_at: datetime
+
+
+def related_links(article, *, limit=RELATED_LIMIT, at=None):
+    return [
+        RelatedLink(
+            item.title,
+            item.get_absolute_url(),
+            item.section.name if item.section else "",
+            item.published_at,
+        )
+        for item in related_articles(article, limit=limit, at=at)
+    ]
+
+
+def cached_related_articles(article, *, request=None):
+    """related_articles() as RelatedLinks, kept per content generation for
+    RELATED_CACHE_SECONDS.
 
     The cached list also holds articles scheduled within SCHEDULED_HORIZON (up to
     SCHEDULED_SPARE extra), and what is not yet visible is dropped on every read: a scheduled
     article shows up in others' related lists at its publish time, and any save at once."""
-    key = f"newsroom:related:{caching.generation()}:{article.pk}"
+    # "v2": the entry holds RelatedLinks; a new shape gets a new key, so processes of the old
+    # and the new release never read each other's entries during a deploy.
+    key = f"newsroom:related:v2:{caching.request_generation(request)}:{article.pk}"
     candidates = cache.get(key)
     if candidates is None:
-        candidates = related_articles(
-            article,
-            limit=RELATED_LIMIT + SCHEDULED_SPARE,
-            at=timezone.now() + SCHEDULED_HORIZON,
+        candidates = related_links(
+            article, limit=RELATED_LIMIT + SCHEDULED_SPARE, at=timezone.now() + SCHEDULED_HORIZON
         )
         if not caching.replica_may_lag():
             cache.set(key, candidates, timeout=RELATED_CACHE_SECONDS)

@@ -134,9 +134,11 @@ class ArticleDetailView(DetailView):
         context["previous_article"] = article.previous_article
         context["next_article"] = article.next_article
         if article.is_visible:
-            context["related_articles"] = reading.cached_related_articles(article)
+            context["related_articles"] = reading.cached_related_articles(
+                article, request=self.request
+            )
         else:
-            context["related_articles"] = reading.related_articles(article)
+            context["related_articles"] = reading.related_links(article)
         return context
 
     def render_to_response(self, context, **response_kwargs):

@@ -67,3 +67,33 @@ def test_scheduled_article_joins_related_lists_at_its_minute_with_the_cache_warm
 
     with mock.patch("django.utils.timezone.now", return_value=when + timedelta(seconds=1)):
         assert "定时相关" in related_block()
+
+
+def test_section_menu_follows_a_new_renamed_and_deleted_section(client):
+    from articles.models import Section
+
+    def menu():
+        html = client.get(reverse("articles:home")).text
+        return html.split('class="site-nav"')[1].split("</nav>")[0]
+
+    assert "链游" not in menu()
+    section = Section.objects.create(name="链游", slug="games")
+    assert "链游" in menu()
+    section.name = "链游世界"
+    section.save()
+    assert "链游世界" in menu()
+    section.delete()
+    assert "链游" not in menu()
+
+
+def test_related_list_is_rendered_from_kept_links_without_queries(client, make_article):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = make_article(title="本文", tags=["Web3"])
+    make_article(title="相关的文章", tags=["Web3"])
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(article.get_absolute_url()).text
+    assert "相关的文章" in html
+    assert not any("COUNT" in q["sql"] for q in ctx.captured_queries)  # related came from the cache

@@ -24,23 +24,19 @@ _cards = OrderedDict()
 _lock = Lock()
 
 
-def _generation(context):
-    """The content generation, read from the cache once per request."""
-    request = context.get("request")
-    if request is None:
-        return caching.generation()
-    if not hasattr(request, "_content_generation"):
-        request._content_generation = caching.generation()
-    return request._content_generation
-
-
 @register.simple_tag(takes_context=True)
 def card(context, article, *, position=0):
     # The first two cards of a list load their image at once unless the home page's featured
     # block is above them.
     eager = 0 < position <= 2 and not (context.get("carousel") or context.get("showcase"))
     pinned = bool(getattr(article, "is_pinned", False))
-    key = (_generation(context), get_language(), article.pk, pinned, eager)
+    key = (
+        caching.request_generation(context.get("request")),
+        get_language(),
+        article.pk,
+        pinned,
+        eager,
+    )
     html = _cards.get(key)
     if html is None:
         html = get_template("includes/card.html").render(
