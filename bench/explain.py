@@ -17,7 +17,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.db.models import Q, Subquery  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles import reading, search  # noqa: E402
 from articles.models import Article, Tag  # noqa: E402
@@ -26,36 +27,44 @@ from articles.pagination import READING_ORDER, _live_pinned_ids  # noqa: E402
 KEYWORDS = ("Scan", "Sort", "Execution Time", "Limit", "Join", "Nested Loop")
 
 
+def _sql_of(run):
+    """The last statement run(): for queries built outside the ORM (articles.labels)."""
+    with CaptureQueriesContext(connection) as ctx:
+        run()
+    return ctx.captured_queries[-1]["sql"]
+
+
 def queries():
     visible = Article.objects.published()
     tag = Tag.objects.order_by("pk").first()
     article = visible.order_by("-published_at")[500]
-    rest = visible.order_by(*READING_ORDER)
-    earlier = visible.filter(published_at__lt=article.published_at).order_by("-published_at", "-pk")
-    later = visible.filter(published_at__gt=article.published_at).order_by("published_at", "pk")
-    topic_ids = list(article.topics.values_list("pk", flat=True))
-    tag_ids = list(article.tags.values_list("pk", flat=True))
+    rest = visible.order_by(*READING_ORDER).values_list("pk", flat=True)
+    page_ids = list(rest[:20])
+    trace = []
+    search.newest_ranked(visible, "元宇宙", trace=trace)
     return {
-        "list: pinned articles": visible.filter(pk__in=_live_pinned_ids()).order_by(*READING_ORDER),
-        "list page 1 (rest, LIMIT 20)": visible.filter(pk__in=rest.values("pk")[:20]),
-        "list page 250 (OFFSET 4980)": visible.filter(pk__in=rest.values("pk")[4980:5000]),
-        "list: count (once per generation)": visible.order_by().values("pk"),
-        "tag page 1": visible.filter(pk__in=rest.filter(tags=tag).values("pk")[:20]),
-        "tag page 50 (OFFSET 980)": visible.filter(
-            pk__in=rest.filter(tags=tag).values("pk")[980:1000]
+        "list: live pinned ids": visible.filter(pk__in=_live_pinned_ids())
+        .order_by(*READING_ORDER)
+        .values_list("pk", flat=True),
+        "list page 1 ids (LIMIT 20)": rest[:20],
+        "list page 250 ids (OFFSET 4980)": rest[4980:5000],
+        "list: rows of a page by id": visible.select_related("section").filter(pk__in=page_ids),
+        "list: bylines of a page (articles.labels)": _sql_of(
+            lambda: list(visible.for_cards().filter(pk__in=page_ids))
         ),
+        "list: count (once per generation)": visible.order_by().values("pk"),
+        "tag page 1 ids": rest.filter(tags=tag)[:20],
+        "tag page 50 ids (OFFSET 980)": rest.filter(tags=tag)[980:1000],
         "old in_reading_order() page 1": visible.in_reading_order()[:20],
-        "detail by slug": visible.filter(slug=article.slug),
-        "detail neighbours": visible.filter(
-            Q(pk=Subquery(earlier.values("pk")[:1])) | Q(pk=Subquery(later.values("pk")[:1]))
+        "detail by slug": visible.select_related("section").filter(slug=article.slug),
+        "detail: byline, topics, tags, previous and next (articles.labels)": _sql_of(
+            lambda: visible.for_listing().with_labels(neighbours=True).get(pk=article.pk)
         ),
         "feed (30 newest)": visible.order_by("-published_at", "-pk")[:30],
-        "related articles": reading.related_articles_queryset(article, topic_ids, tag_ids)
-        if hasattr(reading, "related_articles_queryset")
-        else None,
-        "search 元宇宙 (newest-4k window)": search.candidates(
-            visible, "元宇宙", since=dict(search.window_starts()).get(search.WINDOWS[0])
+        "related articles": reading.related_queryset(
+            Article.objects.for_listing().get(pk=article.pk)
         ),
+        f"search 元宇宙 ({trace[-1][0]} plan)": trace[-1][2],
     }
 
 
@@ -64,9 +73,11 @@ def main():
     for name, queryset in queries().items():
         if queryset is None:
             continue
-        if name.startswith("list: count"):
-            from django.db import connection
-
+        if isinstance(queryset, str):
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN ANALYZE {queryset}")
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+        elif name.startswith("list: count"):
             sql, params = queryset.query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN ANALYZE SELECT COUNT(*) FROM ({sql}) AS visible", params)
