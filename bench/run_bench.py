@@ -311,7 +311,12 @@ def main():
     gunicorn = start_gunicorn(page_cache=False)
     watcher = RssWatcher(gunicorn.pid)
     watcher.start()
-    measure("cold: page cache off (Redis holds only counts and the menu)", APP, pages, queries)
+    measure(
+        "cold: page cache off (counts, page ids and related lists kept per generation)",
+        APP,
+        pages,
+        queries,
+    )
     stop(gunicorn)
 
     gunicorn = start_gunicorn(page_cache=True)
