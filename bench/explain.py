@@ -27,11 +27,12 @@ from articles.pagination import READING_ORDER, _live_pinned_ids  # noqa: E402
 KEYWORDS = ("Scan", "Sort", "Execution Time", "Limit", "Join", "Nested Loop")
 
 
-def _sql_of(run):
-    """The last statement run(): for queries built outside the ORM (articles.labels)."""
+def _sql_of(run, index=-1):
+    """A statement run() makes (the last, or the index-th): for queries built outside the ORM
+    (articles.labels, articles.reading)."""
     with CaptureQueriesContext(connection) as ctx:
         run()
-    return ctx.captured_queries[-1]["sql"]
+    return ctx.captured_queries[index]["sql"]
 
 
 def queries():
@@ -40,6 +41,7 @@ def queries():
     article = visible.order_by("-published_at")[500]
     rest = visible.order_by(*READING_ORDER).values_list("pk", flat=True)
     page_ids = list(rest[:20])
+    listed = Article.objects.for_listing().get(pk=article.pk)
     trace = []
     search.newest_ranked(visible, "元宇宙", trace=trace)
     return {
@@ -61,8 +63,11 @@ def queries():
             lambda: visible.for_listing().with_labels(neighbours=True).get(pk=article.pk)
         ),
         "feed (30 newest)": visible.order_by("-published_at", "-pk")[:30],
-        "related articles": reading.related_queryset(
-            Article.objects.for_listing().get(pk=article.pk)
+        "related articles: sharing two or more, ranked": _sql_of(
+            lambda: reading.related_articles(listed), index=0
+        ),
+        "related articles: the newest sharing one": _sql_of(
+            lambda: reading.related_articles(listed)
         ),
         f"search 元宇宙 ({trace[-1][0]} plan)": trace[-1][2],
     }
