@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -57,6 +57,7 @@ def related_articles(article, *, limit=RELATED_LIMIT, at=None):
         .select_related("section")
         .only("title", "slug", "published_at", "section__name", "section__slug")
     )
+    connection = connections[router.db_for_read(Article)]  # the replica, when pages read it
     sql, params = sharing.query.sql_with_params()
     table, q = Article._meta.db_table, connection.ops.quote_name
     moment = connection.ops.adapt_datetimefield_value(at or timezone.now())
