@@ -19,14 +19,11 @@ serves it with gunicorn in production settings (DEBUG=0) on 127.0.0.1:8137, and:
 Everything it started is stopped on exit.
 """
 
-import atexit
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -34,13 +31,14 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import processes
+
 REPO = Path(__file__).resolve().parents[1]
 PY = str(REPO / ".venv" / "bin" / "python")
 SERVER = os.environ.get("DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
 DATABASE_URL = f"{SERVER}/newsroom_reliability"
 APP = "127.0.0.1:8137"
-WORK = Path(tempfile.mkdtemp(prefix="newsroom-reliability-"))
-children = []
+WORK, children, stop_everything = processes.scratch("newsroom-reliability-")
 
 MIX_LUA = r"""
 local paths = {}
@@ -64,20 +62,6 @@ function done(summary, latency, requests)
     summary.errors.timeout, summary.errors.status))
 end
 """
-
-
-def stop_everything():
-    for process in reversed(children):
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(process.pid, signal.SIGKILL)
-
-
-atexit.register(stop_everything)
-signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
 
 
 def app_env():

@@ -11,19 +11,18 @@ too. Prints the seed throughput and the peak RSS of a gunicorn worker. Everythin
 stopped on exit, including on failure or Ctrl-C.
 """
 
-import atexit
 import gzip
 import os
 import re
 import shutil
 import signal
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 import urllib.request
 from pathlib import Path
+
+import processes
 
 REPO = Path(__file__).resolve().parents[1]
 PY = str(REPO / ".venv" / "bin" / "python")
@@ -33,24 +32,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 APP, PROXY = "127.0.0.1:8100", "127.0.0.1:8101"
 DURATION = os.environ.get("DURATION", "5")
 WORKERS = os.environ.get("WORKERS", "3")
-WORK = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
-children = []
-
-
-def stop_everything():
-    for process in reversed(children):
-        if process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait(timeout=10)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                os.killpg(process.pid, signal.SIGKILL)
-    children.clear()
-    shutil.rmtree(WORK, ignore_errors=True)
-
-
-atexit.register(stop_everything)
-signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+WORK, children, stop_everything = processes.scratch("newsroom-bench-")
 
 
 def app_env(*, page_cache):
