@@ -34,6 +34,7 @@ from articles.models import Article, Author, Tag, Topic  # noqa: E402
 
 
 def page_urls():
+    """The pages every benchmark measures (bench/run_bench.py reads them from here too)."""
     visible = Article.objects.published()
     return {
         "home": "/",
@@ -43,6 +44,8 @@ def page_urls():
         "tag": Tag.objects.order_by("pk")[5].get_absolute_url(),
         "topic": Topic.objects.order_by("pk")[3].get_absolute_url(),
         "author": Author.objects.order_by("pk")[7].get_absolute_url(),
+        "search": "/search/?q=%E5%A4%B4%E6%98%BE%E8%AE%BE%E5%A4%87",  # 头显设备
+        "search common": "/search/?q=%E5%85%83%E5%AE%87%E5%AE%99",  # 元宇宙
         "feed": "/feed/",
     }
 

@@ -74,26 +74,13 @@ with psycopg.connect("{SERVER}/postgres", autocommit=True) as c:
 """
 
 _PAGES_AND_QUERIES = """
-import json, os, django
-os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
-django.setup()
+import json, sys
+sys.path.insert(0, "bench")
+from profile_pages import page_urls  # sets Django up
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from articles.models import Article, Author, Tag, Topic
-visible = Article.objects.published()
-pages = {
-    "home": "/",
-    "list p1": "/articles/",
-    "list p250": "/articles/?page=250",
-    "detail": visible.order_by("-published_at")[300].get_absolute_url(),
-    "tag": Tag.objects.order_by("pk")[5].get_absolute_url(),
-    "topic": Topic.objects.order_by("pk")[3].get_absolute_url(),
-    "author": Author.objects.order_by("pk")[7].get_absolute_url(),
-    "search": "/search/?q=%E5%A4%B4%E6%98%BE%E8%AE%BE%E5%A4%87",
-    "search common": "/search/?q=%E5%85%83%E5%AE%87%E5%AE%99",
-    "feed": "/feed/",
-}
+pages = page_urls()
 client = Client()
 counts = {}
 for name, url in pages.items():
