@@ -8,11 +8,15 @@ class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        # Imported here, as Django requires: models are ready only now.
+        from django.db.models.signals import post_save
 
-        from . import caching, models
+        from articles import models
+        from articles.hugo.issues import recheck_after_save
+        from articles.pagecache.generation import watch_models
+        from articles.pagecache.state import watch_events
 
-        reader_visible = [
+        watch_models(
             models.Article,
             models.ArticleAuthor,
             models.Author,
@@ -22,10 +26,7 @@ class ArticlesConfig(AppConfig):
             models.Tag,
             models.TaggedArticle,
             models.Topic,
-        ]
-        for model in reader_visible:
-            post_save.connect(caching.content_changed, sender=model, dispatch_uid=f"page-{model}")
-            post_delete.connect(caching.content_changed, sender=model, dispatch_uid=f"gone-{model}")
-        m2m_changed.connect(
-            caching.content_changed, sender=models.Article.topics.through, dispatch_uid="topics"
         )
+        watch_models(models.Article.topics.through, m2m=True)
+        watch_events(models.next_scheduled_change)
+        post_save.connect(recheck_after_save, sender=models.Article, dispatch_uid="content-issues")

@@ -5,7 +5,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
-from . import labels
+from articles.reading import labels
 
 PINNED_SLOT = "pinned"
 CAROUSEL_SLOT = "carousel"
@@ -38,7 +38,7 @@ class ArticleQuerySet(models.QuerySet):
             )
 
     def with_labels(self, *kinds, neighbours=False):
-        """Read these relations (articles.labels.KINDS) of the fetched articles, and with
+        """Read these relations (articles.reading.labels.KINDS) of the fetched articles, and with
         neighbours the previous and next visible article, in one statement."""
         clone = self._chain()
         clone._label_kinds = tuple(dict.fromkeys(clone._label_kinds + kinds))
@@ -66,7 +66,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("section").with_labels(*labels.KINDS)
 
     def with_pinned(self, *, at=None):
-        from .models import Placement
+        from articles.models import Placement
 
         live_pin = Placement.objects.live(at=at).filter(
             slot__key=PINNED_SLOT, article=OuterRef("pk")
@@ -84,7 +84,7 @@ class PlacementQuerySet(models.QuerySet):
     def live(self, *, at=None):
         """Placements in force now whose article readers can see."""
         now = at or timezone.now()
-        from .models import Article
+        from articles.models import Article
 
         return self.filter(
             Q(starts_at__isnull=True) | Q(starts_at__lte=now),

@@ -1,7 +1,8 @@
 from django.urls import path, re_path, register_converter
 
-from . import feeds, uploads, views
-from .converters import UnicodeSlugConverter
+from articles.media import uploads
+from articles.reading import feeds, views
+from articles.reading.converters import UnicodeSlugConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
 

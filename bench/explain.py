@@ -20,16 +20,17 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from articles import reading, search  # noqa: E402
 from articles.models import Article, Tag  # noqa: E402
-from articles.pagination import READING_ORDER, _live_pinned_ids  # noqa: E402
+from articles.reading import related as reading  # noqa: E402
+from articles.reading.pagination import READING_ORDER, _live_pinned_ids  # noqa: E402
+from articles.search import query as search  # noqa: E402
 
 KEYWORDS = ("Scan", "Sort", "Execution Time", "Limit", "Join", "Nested Loop")
 
 
 def _sql_of(run, index=-1):
     """A statement run() makes (the last, or the index-th): for queries built outside the ORM
-    (articles.labels, articles.reading)."""
+    (articles.reading.labels, articles.reading.related)."""
     with CaptureQueriesContext(connection) as ctx:
         run()
     return ctx.captured_queries[index]["sql"]
@@ -51,7 +52,7 @@ def queries():
         "list page 1 ids (LIMIT 20)": rest[:20],
         "list page 250 ids (OFFSET 4980)": rest[4980:5000],
         "list: rows of a page by id": visible.select_related("section").filter(pk__in=page_ids),
-        "list: bylines of a page (articles.labels)": _sql_of(
+        "list: bylines of a page (articles.reading.labels)": _sql_of(
             lambda: list(visible.for_cards().filter(pk__in=page_ids))
         ),
         "list: count (once per generation)": visible.order_by().values("pk"),
@@ -59,7 +60,7 @@ def queries():
         "tag page 50 ids (OFFSET 980)": rest.filter(tags=tag)[980:1000],
         "old in_reading_order() page 1": visible.in_reading_order()[:20],
         "detail by slug": visible.select_related("section").filter(slug=article.slug),
-        "detail: byline, topics, tags, previous and next (articles.labels)": _sql_of(
+        "detail: byline, topics, tags, previous and next (articles.reading.labels)": _sql_of(
             lambda: visible.for_listing().with_labels(neighbours=True).get(pk=article.pk)
         ),
         "feed (30 newest)": visible.order_by("-published_at", "-pk")[:30],

@@ -29,8 +29,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from articles.caching import bump_generation  # noqa: E402
 from articles.models import Article, Author, Tag, Topic  # noqa: E402
+from articles.pagecache.generation import bump_generation  # noqa: E402
 
 
 def page_urls():

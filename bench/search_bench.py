@@ -43,8 +43,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from articles import search  # noqa: E402
 from articles.models import Article  # noqa: E402
+from articles.search import query as search  # noqa: E402
 
 # (label, query): 2-, 3-, 4- and 5-character words from common to rare, mixed, no match.
 QUERIES = [

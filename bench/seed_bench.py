@@ -3,7 +3,7 @@
     DJANGO_SETTINGS_MODULE=newsroom.settings N=100000 python bench/seed_bench.py
 
 Chinese titles and bodies come from a fixed pool of generated sentences; each sentence is
-segmented with jieba once (articles.search.segment_for_index), and an article's search document
+segmented with jieba once (articles.search.query.segment_for_index), and an article's search document
 is the join of its sentences' segments -- the same words save() would index, since sentences end
 in punctuation. Each article is about a few subjects, so word frequencies look like a news
 site's: 元宇宙 in about half the articles, 上海 in a fifth, a few site words at 0.2-10%, and
@@ -34,6 +34,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from articles.media.renditions import make_renditions  # noqa: E402
 from articles.models import (  # noqa: E402
     Article,
     ArticleAuthor,
@@ -45,8 +46,7 @@ from articles.models import (  # noqa: E402
     TaggedArticle,
     Topic,
 )
-from articles.renditions import make_renditions  # noqa: E402
-from articles.search import segment_for_index  # noqa: E402
+from articles.search.query import segment_for_index  # noqa: E402
 
 BATCH = 2000
 # Subject words and the share of articles about them (on top of two Zipf-drawn dictionary names).
@@ -234,7 +234,7 @@ def seed(total):
             # the heap) and analysed (the planner's and the search's word statistics). Left to
             # autovacuum, it would run during the measurements.
             cursor.execute("VACUUM ANALYZE")
-    from articles.caching import bump_generation
+    from articles.pagecache.generation import bump_generation
 
     bump_generation()
     print(

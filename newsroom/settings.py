@@ -65,7 +65,7 @@ MIDDLEWARE = [
     # First, so a cached page is stored with every header the reader gets (security headers
     # included) and newsroom/wsgi.py can answer hits before Django; above GZip, so it is stored
     # compressed (docs/PERFORMANCE.md).
-    "articles.caching.PageCacheMiddleware",
+    "articles.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.routers.ReplicaReadsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -81,8 +81,8 @@ MIDDLEWARE = [
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Last, so it turns a locked-out login into the lockout page (see docs/SECURITY.md).
     "axes.middleware.AxesMiddleware",
-    # A view that loses the database answers 503 + Retry-After (articles/unavailable.py).
-    "articles.unavailable.DatabaseUnavailableMiddleware",
+    # A view that loses the database answers 503 + Retry-After (newsroom/unavailable.py).
+    "newsroom.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -103,7 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "articles.reading.context_processors.site",
             ],
         },
     },
@@ -167,7 +167,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Page cache for anonymous readers (articles/caching.py). On by default only with a shared
+# Page cache for anonymous readers (articles/pagecache/state.py). On by default only with a shared
 # cache: with per-process local memory a publish could not reach the other workers' copies.
 PAGE_CACHE = {
     "ENABLED": env_bool("PAGE_CACHE", default=bool(REDIS_URL)),
@@ -223,12 +223,12 @@ if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
         },
     }
 
-# Uploads: the editor's image upload goes through articles.uploads (Pillow-verified, re-encoded).
+# Uploads: the editor's image upload goes through articles.media.uploads (Pillow-verified, re-encoded).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 UPLOAD_MAX_PIXELS = int(os.environ.get("UPLOAD_MAX_PIXELS", str(40_000_000)))
 
-# Image renditions (articles/renditions.py) are made when an article is saved; pages only compute
+# Image renditions (articles/media/renditions.py) are made when an article is saved; pages only compute
 # their URLs, so the Optimistic strategy never checks storage while rendering.
 IMAGEKIT_DEFAULT_CACHEFILE_STRATEGY = "imagekit.cachefiles.strategies.Optimistic"
 

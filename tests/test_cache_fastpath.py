@@ -1,4 +1,4 @@
-"""The WSGI fast path (articles/fastcache.py): cache hits answered before Django, by its rules.
+"""The WSGI fast path (articles/pagecache/fastpath.py): cache hits answered before Django, by its rules.
 
 The wrapper is called as a WSGI server calls it, with environ dicts; behind it sits Django's
 own handler, counting the requests that reach it, so each test can tell a fast-path answer from
@@ -15,9 +15,9 @@ from django.test.client import ClientHandler
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.caching import LocalPages, local_pages
-from articles.fastcache import PageCacheFastPath
 from articles.models import Article
+from articles.pagecache.fastpath import PageCacheFastPath
+from articles.pagecache.middleware import LocalPages, local_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -380,13 +380,13 @@ def test_a_host_outside_allowed_hosts_gets_djangos_400(app, django_app, make_art
     fill(app, url)
     calls = django_app.calls
 
-    with caplog.at_level(logging.WARNING, logger="articles.fastcache"):
+    with caplog.at_level(logging.WARNING, logger="articles.pagecache.fastpath"):
         answer = call(app, url, host="evil.example")
 
     assert answer.status == 400
     assert django_app.calls == calls + 1
     # Refused by Django (django.security logs it), not a fast-path failure.
-    assert not [r for r in caplog.records if r.name == "articles.fastcache"]
+    assert not [r for r in caplog.records if r.name == "articles.pagecache.fastpath"]
 
 
 def test_plain_http_is_redirected_under_ssl_redirect_even_with_a_cached_page(
@@ -434,7 +434,7 @@ def test_redis_down_falls_through_to_django(settings, caplog):
         start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
         return [b"from django"]
 
-    with caplog.at_level(logging.WARNING, logger="articles.fastcache"):
+    with caplog.at_level(logging.WARNING, logger="articles.pagecache.fastpath"):
         answer = call(PageCacheFastPath(django_app), "/")
 
     assert calls == ["/"]

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import services
+from articles.editorial import services
 from articles.models import Placement, PlacementLog, PlacementProposal, Slot
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from articles.hugo import frontmatter
 from articles.hugo.dates import parse_date
-from articles.sanitize import sanitize_html
-from articles.slugs import pinyin_slug
+from articles.text.sanitize import sanitize_html
+from articles.text.slugs import pinyin_slug
 
 from .xss_payloads import PAYLOADS, executable_markup
 

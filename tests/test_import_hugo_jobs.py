@@ -70,10 +70,10 @@ def test_text_derived_ahead_is_what_a_plain_save_stores(tmp_path):
         assert plain.body == imported_article.body
 
 
-def test_save_ignores_derived_text_made_from_other_text():
+def test_save_imported_ignores_derived_text_made_from_other_text():
     stale = derive_text(title="旧标题", description="", body="<p>旧正文</p>")
     article = Article(title="新标题", body="<p>新正文<script>x</script></p>")
-    article.save(derived=stale)
+    article.save_imported(derived=stale)
     fresh = derive_text(title="新标题", description="", body="<p>新正文<script>x</script></p>")
     assert (article.body, article.search_document) == (fresh.body, fresh.search_document)
     assert "新" in article.search_document and "旧" not in article.search_document

@@ -1,4 +1,4 @@
-"""articles.labels: byline, topics, tags and previous/next read in one statement."""
+"""articles.reading.labels: byline, topics, tags and previous/next read in one statement."""
 
 from datetime import timedelta
 
@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import labels
 from articles.models import Article, ArticleAuthor, Author
+from articles.reading import labels
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import pagination
 from articles.models import Article
+from articles.reading import pagination
 
 pytestmark = pytest.mark.django_db
 

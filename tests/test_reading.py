@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Section
-from articles.reading import related_articles
+from articles.reading.related import related_articles
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -158,7 +158,7 @@ def test_500_page_renders_without_context_or_database():
 
 
 def test_reading_time_follows_an_edited_body_although_it_is_kept_per_process():
-    from articles.reading import reading_minutes
+    from articles.text.reading_time import reading_minutes
 
     short, long = "<p>" + "字" * 100 + "</p>", "<p>" + "字" * 5000 + "</p>"
     assert reading_minutes(short) == 1

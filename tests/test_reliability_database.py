@@ -3,7 +3,7 @@
 import pytest
 from django.db import InterfaceError, OperationalError
 
-from articles import views
+from articles.reading import views
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from django.urls import reverse
 from imagekit.specs import ImageSpec
 from PIL import Image
 
-from articles import renditions
+from articles.media import renditions
 from articles.models import Article
+from tests.admin_forms import admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,7 @@ def with_featured(make_article, *, data=None, name="photo.jpg", **fields):
     article.featured_image.save(name, ContentFile(data or photo()), save=False)
     article.featured_image_alt = "示例图片"
     article.save()
+    renditions.make_article_renditions(article)
     return article
 
 
@@ -91,14 +93,18 @@ def test_saving_again_reads_no_image_and_rewrites_no_rendition(make_article, set
         make_article, body='<p>正文</p><img src="/media/uploads/2025/01/body.jpg" alt="x">'
     )
     default_storage.save("uploads/2025/01/body.jpg", ContentFile(photo()))
-    article.save()  # the body image now exists: its renditions are made
+    article.save()
+    renditions.make_article_renditions(article)  # the body image now exists: renditions made
     before = {path: path.stat().st_mtime_ns for path in rendition_files(settings.MEDIA_ROOT)}
     assert len(before) == 10 + 5  # featured: 5 widths x 2 formats; body: 5 widths, JPEG only
     cache.clear()  # even without imagekit's memory, existing files are found and kept
 
     with mock.patch.object(ImageSpec, "generate") as generate:
         article.save()
-        Article.objects.get(pk=article.pk).save()
+        renditions.make_article_renditions(article)
+        again = Article.objects.get(pk=article.pk)
+        again.save()
+        renditions.make_article_renditions(again)
 
     generate.assert_not_called()
     after = {path: path.stat().st_mtime_ns for path in rendition_files(settings.MEDIA_ROOT)}
@@ -242,6 +248,7 @@ def test_body_image_in_media_gets_size_srcset_and_lazy_loading(make_article):
     article = make_article(
         body=f'<figure class="image"><img src="/media/{name}" alt="图"></figure>'
     )
+    renditions.make_article_renditions(article)
 
     img = Images()
     img.feed(article.body)
@@ -309,6 +316,7 @@ def test_image_uploaded_in_the_editor_gets_renditions_when_the_article_is_saved(
     url = staff_client.post(reverse("articles:editor-upload"), {"upload": upload}).json()["url"]
 
     article = make_article(body=f'<figure class="image"><img src="{url}" alt="手机照片"></figure>')
+    renditions.make_article_renditions(article)
 
     # clean_image stood the photo upright (1600 x 2400), so 1720 and 1920 collapse onto 1600.
     assert 'width="860" height="1290"' in article.body
@@ -325,3 +333,29 @@ def test_make_renditions_command_remakes_missing_renditions(make_article, settin
     call_command("make_renditions", stdout=io.StringIO())
 
     assert rendition_files(settings.MEDIA_ROOT) == made
+
+
+def test_saving_an_article_reads_image_sizes_but_makes_no_rendition(make_article, settings):
+    name = default_storage.save("uploads/2025/01/body.jpg", ContentFile(photo(size=(1500, 1000))))
+    article = make_article(body=f'<img src="/media/{name}" alt="图">')
+    article.featured_image.save("photo.jpg", ContentFile(photo()), save=False)
+    article.featured_image_alt = "示例图片"
+
+    with mock.patch.object(ImageSpec, "generate") as generate:
+        article.save()
+
+    generate.assert_not_called()
+    assert rendition_files(settings.MEDIA_ROOT) == []
+    assert 'width="860" height="573"' in article.body  # the srcset is derived all the same
+
+
+def test_the_admin_makes_the_renditions_when_an_editor_saves(admin_client, make_article, settings):
+    name = default_storage.save("uploads/2025/01/body.jpg", ContentFile(photo(size=(1500, 1000))))
+    article = make_article(body="<p>旧</p>")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = admin_form(admin_client, url)
+    form["body"] = f'<p>新</p><img src="/media/{name}" alt="图">'
+
+    assert admin_client.post(url, form).status_code == 302
+
+    assert len(rendition_files(settings.MEDIA_ROOT)) == 4  # 480, 860, 960 and 1500 wide, JPEG

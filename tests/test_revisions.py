@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import revisions, services
+from articles.editorial import revisions, services
 from articles.models import Article
 from tests.admin_forms import admin_form
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
-from articles import permissions, services
+from articles.editorial import permissions, services
 from articles.models import Article, Placement, PlacementProposal, Slot
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 
 from articles.models import Article
-from articles.sanitize import sanitize_html
+from articles.text.sanitize import sanitize_html
 
 
 @pytest.mark.parametrize(

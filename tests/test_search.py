@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import search
 from articles.models import Article
+from articles.search import highlight as highlighting
+from articles.search import query as search
+from articles.text.segment import plain_text
 
 pytestmark = pytest.mark.django_db
 
@@ -266,9 +268,10 @@ def test_newest_window_gives_the_same_results_as_the_whole_table(client, make_ar
             body="<p>元宇宙</p>" + ("<p>张江科学城</p>" if n >= 8 else ""),
             published_at=now - timedelta(hours=n),
         )
-    assert [start for _, start in search.window_starts()] == [
+    assert [search.window_start(size) for size in (2, 4, 8)] == [
         Article.objects.get(title="快讯3").published_at,
         Article.objects.get(title="快讯7").published_at,
+        None,
     ]
     assert found(client, "元宇宙") == ["元宇宙速递", "快讯0"]  # newest two, title first
     assert found(client, "张江科学城") == ["快讯8", "快讯9"]  # older than both windows
@@ -489,5 +492,5 @@ def test_query_terms_are_a_fresh_list_each_time():
 )
 def test_result_excerpt_is_best_excerpt_of_summary_and_body(description, body, query):
     article = Article(description=description, body=body)
-    expected = search.best_excerpt([description, search.plain_text(body)], query)
-    assert search.result_excerpt(article, query) == expected
+    expected = highlighting.best_excerpt([description, plain_text(body)], query)
+    assert highlighting.result_excerpt(article, query) == expected

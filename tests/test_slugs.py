@@ -1,7 +1,7 @@
 import pytest
 
 from articles.models import Article, Section, Tag
-from articles.slugs import pinyin_slug
+from articles.text.slugs import pinyin_slug
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from articles.models import Article, Author, Section, Tag, Topic
-from articles.sanitize import sanitize_html
+from articles.text.sanitize import sanitize_html
 
 from .admin_forms import form_data
 from .hugo_sites import write_site

@@ -6,9 +6,9 @@ from urllib.parse import unquote
 
 from django.core.files.storage import default_storage
 
-from ..models import ContentIssue
-from .markdown import render_body
-from .media import ImageProblem
+from articles.hugo.markdown import render_body
+from articles.hugo.media import ImageProblem
+from articles.models import ContentIssue
 
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SRC = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)

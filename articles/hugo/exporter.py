@@ -16,12 +16,12 @@ from django.contrib.redirects.models import Redirect
 from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 
-from ..models import Article, ArticleAuthor, Topic
-from .dates import format_date
-from .frontmatter import dump_yaml
-from .mapping import SLOT_KEYS
-from .permalinks import urlize
-from .shortcodes import escape_for_export
+from articles.hugo.dates import format_date
+from articles.hugo.frontmatter import dump_yaml
+from articles.hugo.mapping import SLOT_KEYS
+from articles.hugo.permalinks import urlize
+from articles.hugo.shortcodes import escape_for_export
+from articles.models import Article, ArticleAuthor, Topic
 
 CONFIG = """# Written by manage.py export_hugo.
 defaultContentLanguage = "zh-cn"

@@ -11,7 +11,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ..models import (
+from articles.hugo import frontmatter
+from articles.hugo.body import resolve_images
+from articles.hugo.issues import issues_written_by_importer
+from articles.hugo.lookups import TermCache
+from articles.hugo.mapping import SLOT_KEYS
+from articles.hugo.media import ImageProblem, ImageStore
+from articles.hugo.permalinks import urlize
+from articles.hugo.pipeline import Task, prepared_in_order
+from articles.hugo.redirects import RedirectWriter
+from articles.hugo.site import SiteError, content_files, open_site
+from articles.media.renditions import make_article_renditions
+from articles.models import (
     Article,
     ArticleAuthor,
     Author,
@@ -24,17 +35,8 @@ from ..models import (
     Topic,
     derive_text,
 )
-from ..sanitize import sanitize_html
-from ..slugs import MAX_SLUG_LENGTH
-from . import frontmatter
-from .body import resolve_images
-from .lookups import TermCache
-from .mapping import SLOT_KEYS
-from .media import ImageProblem, ImageStore
-from .permalinks import urlize
-from .pipeline import Task, prepared_in_order
-from .redirects import RedirectWriter
-from .site import SiteError, content_files, open_site
+from articles.text.sanitize import sanitize_html
+from articles.text.slugs import MAX_SLUG_LENGTH
 
 __all__ = ["ImportReport", "SiteError", "import_site", "state_digest"]
 HUGO_SLOTS = sorted(set(SLOT_KEYS.values()))
@@ -324,9 +326,9 @@ class _Run:
             body=derived.body,
         )
         article.source_digest = file_digest + state
-        article._importing = True
-        article.save(touch=False, derived=derived)
-        del article._importing
+        with issues_written_by_importer():
+            article.save_imported(derived=derived)
+        make_article_renditions(article)
         self._relations(
             article, is_new=is_new, authors=authors, tags=tags, topics=topics, slots=slots
         )

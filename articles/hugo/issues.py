@@ -1,9 +1,11 @@
 """Content issues an import found, and clearing the ones an editor has since fixed."""
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from html import unescape
 
-from ..models import ContentIssue
+from articles.models import ContentIssue
 
 FEATURED = "featuredImage: "
 _IMAGE_KINDS = {
@@ -31,9 +33,30 @@ def is_fixed(issue, article):
 
 def recheck_content_issues(article):
     """Delete the article's issues that its current content no longer has; -> how many."""
-    if not article.pk or getattr(article, "_importing", False):
-        return 0  # the importer writes the article's issues itself, right after the save
+    if not article.pk:
+        return 0
     fixed = [issue.pk for issue in article.content_issues.all() if is_fixed(issue, article)]
     if fixed:
         ContentIssue.objects.filter(pk__in=fixed).delete()
     return len(fixed)
+
+
+_importing = ContextVar("importing", default=False)
+
+
+@contextmanager
+def issues_written_by_importer():
+    """Within it, saving an imported article leaves its content issues alone: the importer
+    writes them itself, right after the save."""
+    token = _importing.set(True)
+    try:
+        yield
+    finally:
+        _importing.reset(token)
+
+
+def recheck_after_save(sender, instance, raw=False, **kwargs):
+    """post_save receiver (connected in articles/apps.py): an editor's save of an imported
+    article drops the content issues it has fixed."""
+    if instance.source_path and not raw and not _importing.get():
+        recheck_content_issues(instance)

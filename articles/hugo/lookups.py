@@ -2,8 +2,8 @@
 up again for every article. Rows created inside a file's transaction are forgotten if that
 transaction rolls back."""
 
-from ..slugs import pinyin_slug, unique_slug
-from .permalinks import urlize
+from articles.hugo.permalinks import urlize
+from articles.text.slugs import pinyin_slug, unique_slug
 
 
 class TermCache:

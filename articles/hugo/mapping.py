@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .dates import parse_date
+from articles.hugo.dates import parse_date
 
 MAPPED_KEYS = {
     "title",

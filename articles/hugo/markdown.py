@@ -8,7 +8,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from . import shortcodes
+from articles.hugo import shortcodes
 
 
 @cache

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 
-from ..images import FORMATS, clean_image
-from ..models import ContentIssue
+from articles.media.images import FORMATS, clean_image
+from articles.models import ContentIssue
 
 MEDIA_PREFIX = "articles/hugo"
 _WINDOWS = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\|\.{0,2}\\)")

@@ -10,14 +10,14 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from ..models import DerivedText, derive_text
-from ..sanitize import sanitize_html
-from ..search import _jieba
-from ..slugs import MAX_SLUG_LENGTH, pinyin_slug
-from . import frontmatter
-from .body import has_images
-from .mapping import Fields, MappingError, map_front_matter
-from .markdown import render_body
+from articles.hugo import frontmatter
+from articles.hugo.body import has_images
+from articles.hugo.mapping import Fields, MappingError, map_front_matter
+from articles.hugo.markdown import render_body
+from articles.models import DerivedText, derive_text
+from articles.text.sanitize import sanitize_html
+from articles.text.segment import jieba
+from articles.text.slugs import MAX_SLUG_LENGTH, pinyin_slug
 
 CHUNK = 16  # pages per message to a worker: fewer round trips, still a short wait for the first
 
@@ -76,7 +76,7 @@ def _start_worker():
 
     django.setup()  # a no-op under fork; spawn (macOS, Windows) starts from nothing
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _jieba()
+    jieba()
 
 
 def _exit_with_parent(parent):
@@ -111,7 +111,7 @@ def prepared_in_order(staged, *, jobs, taxonomies, tz):
                 if forking:
                     # Loaded here, before the first worker is forked, so all share its pages
                     # (and an import with nothing to do never loads it).
-                    _jieba()
+                    jieba()
                 future = pool.submit(_prepare_chunk, tasks, taxonomies, tz)
             window.append((chunk, future))
             if len(window) > 4 * jobs:

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.redirects.models import Redirect
 
-from .permalinks import alias_path, page_permalink, request_path, term_permalink
+from articles.hugo.permalinks import alias_path, page_permalink, request_path, term_permalink
 
 MAX_OLD_PATH = Redirect._meta.get_field("old_path").max_length
 

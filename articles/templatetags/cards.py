@@ -3,25 +3,20 @@
 A list page is twenty cards, and rendering a card (template nodes, a picture, the byline's
 reverse() calls) is most of the page's time. The same articles' cards appear on the home page,
 the lists and the taxonomy pages, so each process keeps the HTML of recent cards, keyed by the
-content generation (articles/caching.py: any save of what a card shows starts a new one), the
+content generation (articles/pagecache/state.py: any save of what a card shows starts a new one), the
 language, the article and what differs by page (pinned badge, eager image).
 """
-
-from collections import OrderedDict
-from threading import Lock
 
 from django import template
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from .. import caching
+from articles.pagecache.keep import GenerationMemo
 
 register = template.Library()
 
-CARDS_KEPT = 2000
-_cards = OrderedDict()
-_lock = Lock()
+cards = GenerationMemo(size=2000)
 
 
 @register.simple_tag(takes_context=True)
@@ -30,21 +25,11 @@ def card(context, article, *, position=0):
     # block is above them.
     eager = 0 < position <= 2 and not (context.get("carousel") or context.get("showcase"))
     pinned = bool(getattr(article, "is_pinned", False))
-    key = (
-        caching.request_generation(context.get("request")),
-        get_language(),
-        article.pk,
-        pinned,
-        eager,
-    )
-    html = _cards.get(key)
-    if html is None:
-        html = get_template("includes/card.html").render(
+    html = cards.get(
+        (get_language(), article.pk, pinned, eager),
+        lambda: get_template("includes/card.html").render(
             {"article": article, "pinned": pinned, "eager": eager}
-        )
-        if not caching.replica_may_lag():
-            with _lock:
-                _cards[key] = html
-                while len(_cards) > CARDS_KEPT:
-                    _cards.popitem(last=False)
+        ),
+        request=context.get("request"),
+    )
     return mark_safe(html)  # noqa: S308 - rendered by the (autoescaping) card template

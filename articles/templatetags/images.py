@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 
-from .. import renditions
+from articles.media import renditions
 
 register = template.Library()
 

@@ -12,7 +12,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from ..models import Article, Author, Section, Tag, Topic
+from articles.models import Article, Author, Section, Tag, Topic
 
 register = template.Library()
 

@@ -18,8 +18,9 @@ from markdown_it import MarkdownIt
 
 from articles.demo.content import ARTICLES, AUTHORS, SECTIONS, TOPICS
 from articles.demo.images import demo_image
+from articles.media.renditions import make_article_renditions
 from articles.models import Article, ArticleAuthor, Author, Placement, Section, Slot, Topic
-from articles.slugs import pinyin_slug
+from articles.text.slugs import pinyin_slug
 
 DEMO_SITE = Path(__file__).resolve().parents[2] / "demo" / "hugo"
 ADMIN_USERNAME = "admin"
@@ -97,6 +98,7 @@ class Command(BaseCommand):
             )
             article.featured_image.save(f"{slug}.jpg", ContentFile(demo_image(slug)), save=False)
             article.save()
+            make_article_renditions(article)
             created += 1
             for position, name in enumerate(data["authors"]):
                 ArticleAuthor.objects.create(

@@ -3,8 +3,8 @@ quality (the rendition names change with them), or after restoring media without
 
 from django.core.management.base import BaseCommand
 
+from articles.media.renditions import add_body_renditions, make_article_renditions
 from articles.models import Article
-from articles.renditions import add_body_renditions, make_featured_renditions
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         for article in Article.objects.only(
             "pk", "body", "featured_image", "featured_image_width", "featured_image_height"
         ).iterator():
-            make_featured_renditions(article)
+            make_article_renditions(article)
             body = add_body_renditions(article.body)
             if body != article.body:
                 # update(), not save(): no new edit_version or updated_at for a derived change.

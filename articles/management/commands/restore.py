@@ -13,9 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from articles.management.commands.backup import file_digest, media_files
 from articles.models import Article
-
-from .backup import file_digest, media_files
 
 
 class Command(BaseCommand):

@@ -1,20 +1,16 @@
-"""More reading: related articles, reading time and the archive's month list."""
+"""More reading: related articles and the archive's month list."""
 
-import hashlib
-import re
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from . import caching
-from .models import Article, TaggedArticle
-from .search import plain_text
+from articles.models import Article, TaggedArticle
+from articles.pagecache.generation import request_generation
+from articles.pagecache.keep import keep_shared
 
 RELATED_LIMIT = 4
 RELATED_CACHE_SECONDS = 60
@@ -128,14 +124,14 @@ def cached_related_articles(article, *, request=None):
     article shows up in others' related lists at its publish time, and any save at once."""
     # "v3": the entry holds RelatedLinks of this shape; a new shape gets a new key, so processes of the old
     # and the new release never read each other's entries during a deploy.
-    key = f"newsroom:related:v3:{caching.request_generation(request)}:{article.pk}"
-    candidates = cache.get(key)
-    if candidates is None:
-        candidates = related_links(
+    key = f"newsroom:related:v3:{request_generation(request)}:{article.pk}"
+    candidates = keep_shared(
+        key,
+        lambda: related_links(
             article, limit=RELATED_LIMIT + SCHEDULED_SPARE, at=timezone.now() + SCHEDULED_HORIZON
-        )
-        if not caching.replica_may_lag():
-            cache.set(key, candidates, timeout=RELATED_CACHE_SECONDS)
+        ),
+        timeout=RELATED_CACHE_SECONDS,
+    )
     now = timezone.now()
     return [item for item in candidates if item.published_at <= now][:RELATED_LIMIT]
 
@@ -150,34 +146,3 @@ def archive_months():
         .order_by("-month")
     )
     return [(row["month"], row["total"]) for row in rows]
-
-
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
-LATIN_WORDS_PER_MINUTE = 200
-
-
-_MINUTES_KEPT = 4096
-_minutes_by_digest = {}
-
-
-def reading_minutes(body_html):
-    """Minutes to read: Chinese characters at READING_CPM a minute, plus English words (and
-    numbers) at 200 a minute; punctuation, markup and entities don't count. At least 1.
-
-    Kept per process by a digest of the body (a few bytes each), since every view of an
-    article page would otherwise strip and count the whole body again."""
-    digest = hashlib.blake2b(body_html.encode(), digest_size=16).digest()
-    minutes = _minutes_by_digest.get(digest)
-    if minutes is None:
-        if len(_minutes_by_digest) >= _MINUTES_KEPT:
-            _minutes_by_digest.clear()
-        minutes = _minutes_by_digest[digest] = _count_minutes(body_html)
-    return minutes
-
-
-def _count_minutes(body_html):
-    text = plain_text(body_html)
-    minutes = len(_HAN.findall(text)) / settings.NEWSROOM["READING_CPM"]
-    minutes += len(_LATIN_WORD.findall(text)) / LATIN_WORDS_PER_MINUTE
-    return max(1, round(minutes))

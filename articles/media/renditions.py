@@ -6,6 +6,10 @@ Django's default storage under ``renditions/``, and named deterministically from
 the width and a hash of the spec, so a page computes their URLs without touching the database or
 the storage. Their sizes are computed from the source's (EXIF-oriented) size the same way the
 resize processor computes them.
+
+Making them is an explicit step, never a side effect of Article.save(): the admin, the services
+and the importer call make_article_renditions() after saving (the importer makes body renditions
+in its worker processes). save() only reads image sizes to give body images their srcset.
 """
 
 import functools
@@ -182,7 +186,7 @@ def _media_name(src):
 def _image_attributes(name):
     # Body images keep one format: <img srcset> can't offer WebP without a <picture>.
     own = source_formats(name)[-1:]
-    size = make_renditions(name, formats=own)
+    size = oriented_size(name)
     if size is None:
         return {}
     if not own:
@@ -216,7 +220,32 @@ def _rewrite_img(match):
 
 def add_body_renditions(body):
     """Give every <img> of a (sanitised) body loading="lazy"; those pointing into our media also
-    get their renditions made and width, height, srcset and sizes. Idempotent."""
+    get width, height, srcset and sizes naming their renditions (made by make_body_renditions()).
+    Reads image sizes, writes nothing. Idempotent."""
     if not body or "<img" not in body:
         return body
     return _IMG.sub(_rewrite_img, body)
+
+
+def body_media_names(body):
+    """Storage names of the body's images that point into our media."""
+    names = []
+    for tag in _IMG.findall(body or ""):
+        src = html.unescape(dict(_ATTRIBUTE.findall(tag[4:].rstrip("/>"))).get("src", ""))
+        name = _media_name(src)
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def make_body_renditions(body):
+    """Make the missing renditions of the body's own images (in their own format only: <img
+    srcset> can't offer WebP without a <picture>)."""
+    for name in body_media_names(body):
+        make_renditions(name, formats=source_formats(name)[-1:])
+
+
+def make_article_renditions(article):
+    """Every rendition an article's page shows: its featured image's and its body images'."""
+    make_featured_renditions(article)
+    make_body_renditions(article.body)

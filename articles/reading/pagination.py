@@ -6,7 +6,7 @@ pinned articles are fetched on their own, and the rest come in index order
 (weight ascending, no weight last, newest first: the partial index `article_reading_idx`).
 The order is the same as `in_reading_order()`; tests/test_ordering.py holds both to it.
 
-Deep pages: the total is counted once per content generation (articles.caching), and lists stop
+Deep pages: the total is counted once per content generation (articles.pagecache.state), and lists stop
 at MAX_PAGES pages, so OFFSET never walks more than MAX_PAGES * page size index entries; older
 articles are reached through the archive and search. A page's ids are kept per generation too,
 so a list page read again before the next change costs one query by primary key (plus labels).
@@ -19,8 +19,8 @@ from django.core.paginator import Paginator
 from django.db.models import F
 from django.utils.functional import cached_property
 
-from .caching import cached_for_content
-from .querysets import PINNED_SLOT
+from articles.pagecache.state import cached_for_content
+from articles.querysets import PINNED_SLOT
 
 MAX_PAGES = 250
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
@@ -28,7 +28,7 @@ READING_ORDER = (F("weight").asc(nulls_last=True), F("published_at").desc(), F("
 
 
 def _live_pinned_ids():
-    from .models import Placement
+    from articles.models import Placement
 
     return Placement.objects.live().filter(slot__key=PINNED_SLOT).values("article_id")
 
@@ -52,7 +52,7 @@ def reading_order_ids(queryset, *, start, stop):
 def reading_order_slice(queryset, *, start, stop, cached=False):
     """queryset[start:stop] in reading order, as a list, in a fixed number of queries: the
     page's ids from reading_order_ids() (kept per content generation when `cached`; see
-    articles.caching: never past a change or a scheduled event), then the rows by id with the
+    articles.pagecache.state: never past a change or a scheduled event), then the rows by id with the
     queryset's prefetches and labels."""
     compute = lambda: reading_order_ids(queryset, start=start, stop=stop)  # noqa: E731
     if cached:

@@ -13,8 +13,8 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import permissions, revisions
-from .models import Article, Placement, PlacementLog, PlacementProposal, Slot
+from articles.editorial import permissions, revisions
+from articles.models import Article, Placement, PlacementLog, PlacementProposal, Slot
 
 UNCHANGED = object()
 

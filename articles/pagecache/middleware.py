@@ -1,194 +1,29 @@
-"""Page cache for anonymous readers that never serves stale news.
+"""The page cache: anonymous GET/HEAD of public pages answered from the shared cache, never
+stale.
 
-Every cached value (pages, list counts) is keyed by a *content generation*, one number in the
-shared cache that goes up whenever something a reader can see is saved or deleted. Time-based
-changes (a scheduled article's publish time, a placement's start or end) need no write: each
-cached value lives at most until the *next event*, the earliest such time still to come, which
-is computed once per generation and cached under it.
-
-Invalidation hangs on post_save/post_delete/m2m_changed receivers (connected in apps.py)
-rather than on each model's save(): the admin, services, the Hugo importer and taggit all write
-these models, some through related managers that never call our save(), and missing one of them
-means a stale page. The receivers only bump a number; no business logic lives here. The bump
-runs at once and again after the transaction commits, so a reader who renders between the two
-from the old rows caches under a generation nobody reads any more.
-
-Bulk writes (QuerySet.update(), bulk_create()) send no signals: code that uses them on these
-models calls bump_generation() itself.
-
+A page is stored under a key naming the content generation and the next event
+(articles/pagecache/state.py), so a save or a scheduled moment makes it unreachable at once.
 Pages are answered from the cache twice over: by PageCacheMiddleware inside Django, and before
-Django runs at all by articles/fastcache.py, which asks serve_from_cache() the same question.
+Django runs at all by articles/pagecache/fastpath.py, which asks serve_from_cache() the same
+question.
 """
 
-import hashlib
 import threading
 import time
 from collections import OrderedDict
-from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.http import HttpResponse
+from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-GENERATION_KEY = "newsroom:generation"
-NEXT_EVENT_KEY = "newsroom:next-event"
-NO_EVENT = 0.0
+from articles.pagecache.generation import page_cache_settings, replica_may_lag
+from articles.pagecache.state import ContentState
+
 # Paths that are never public pages (uploads and previews sit behind a login anyway).
 PRIVATE_PREFIXES = ("/admin/", "/ckeditor5/", "/editor/", "/i18n/", "/static/", "/media/")
-
-
-def page_cache_settings():
-    return {
-        "ENABLED": False,
-        "TIMEOUT": 300,
-        "PROXY_MAX_AGE": 1,
-        "LOCAL_BYTES": 16 * 1024 * 1024,
-        **settings.PAGE_CACHE,
-    }
-
-
-def _first_generation():
-    # Start from the clock, so a flushed cache never reuses a number it handed out before, which
-    # the per-process copies keyed by generation (cards, pages) rely on. In microseconds: a
-    # burst of saves (an import bumps thousands of times a second) cannot run ahead of it.
-    return int(time.time() * 1_000_000)
-
-
-def generation():
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, _first_generation(), timeout=None)
-        value = cache.get(GENERATION_KEY)
-    return value
-
-
-def request_generation(request):
-    """The generation as this request sees it: read from the shared cache once per request and
-    kept on it, so the page's parts (cards, the menu, related articles) agree and share one
-    round trip."""
-    if request is None:
-        return generation()
-    value = getattr(request, "_content_generation", None)
-    if value is None:
-        value = request._content_generation = generation()
-    return value
-
-
-CHANGED_AT_KEY = "newsroom:changed-at"
-REPLICA_LAG_SECONDS = 2
-
-
-def bump_generation():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, _first_generation(), timeout=None)
-    if "replica" in settings.DATABASES:
-        cache.set(CHANGED_AT_KEY, time.time(), timeout=REPLICA_LAG_SECONDS * 2)
-
-
-def replica_may_lag():
-    """Just after a change a streaming replica may not have it yet: store nothing rendered
-    from it then, or the old content would be kept under the new generation."""
-    if "replica" not in settings.DATABASES:
-        return False
-    return time.time() - (cache.get(CHANGED_AT_KEY) or 0) < REPLICA_LAG_SECONDS
-
-
-def content_changed(**kwargs):
-    """Receiver for every signal that means a reader-visible change."""
-    bump_generation()
-    if connection.in_atomic_block:
-        transaction.on_commit(bump_generation)
-
-
-def _next_event_from_database(now):
-    """The earliest future publish time, placement start or placement end: one query."""
-    from .models import Article, Placement
-
-    article, placement = Article._meta.db_table, Placement._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT (SELECT MIN(published_at) FROM {article}"  # noqa: S608 - table names only
-            "         WHERE status = %s AND published_at > %s),"
-            f"       (SELECT MIN(starts_at) FROM {placement} WHERE starts_at > %s),"
-            f"       (SELECT MIN(ends_at) FROM {placement} WHERE ends_at > %s)",
-            [Article.Status.PUBLISHED, *[connection.ops.adapt_datetimefield_value(now)] * 3],
-        )
-        times = [value for value in cursor.fetchone() if value is not None]
-    if not times:
-        return NO_EVENT
-    # SQLite hands back naive UTC or strings depending on the column path; normalise.
-    moments = []
-    for value in times:
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        if timezone.is_naive(value):
-            value = value.replace(tzinfo=UTC)
-        moments.append(value.timestamp())
-    return min(moments)
-
-
-class ContentState:
-    """The generation and the next scheduled event, as one reader request sees them."""
-
-    def __init__(self, generation, next_event):
-        self.generation = generation
-        self.next_event = next_event
-
-    @classmethod
-    def current(cls, *, compute=True):
-        """compute=False: None rather than a write or a database query when the generation or
-        the next event must be (re)computed; the fast path then leaves the request to Django."""
-        # One cache round trip on a page-cache hit: the next event is stored with the
-        # generation it was computed for, and only trusted for that generation.
-        found = cache.get_many([GENERATION_KEY, NEXT_EVENT_KEY])
-        gen = found.get(GENERATION_KEY)
-        computed_for, next_event = found.get(NEXT_EVENT_KEY) or (None, None)
-        now = time.time()
-        stale = (
-            gen is None
-            or computed_for != gen
-            or next_event is None
-            or (next_event != NO_EVENT and next_event <= now)
-        )
-        if stale and not compute:
-            return None
-        if gen is None:
-            gen = generation()
-        if stale:
-            next_event = _next_event_from_database(timezone.now())
-            timeout = page_cache_settings()["TIMEOUT"]
-            if next_event != NO_EVENT:
-                timeout = min(timeout, max(1, int(next_event - now)))
-            cache.set(NEXT_EVENT_KEY, (gen, next_event), timeout=timeout)
-        return cls(gen, next_event)
-
-    def seconds_left(self, *, limit):
-        """How long a value computed now may be kept: at most `limit`, never past the event."""
-        if self.next_event == NO_EVENT:
-            return limit
-        return min(limit, self.next_event - time.time())
-
-    def key(self, *parts):
-        digest = hashlib.md5("|".join(map(str, parts)).encode(), usedforsecurity=False)
-        return f"newsroom:{self.generation}:{self.next_event}:{digest.hexdigest()}"
-
-
-def cached_for_content(*, parts, compute):
-    """compute() once per content generation and event window, e.g. a list's COUNT(*)."""
-    state = ContentState.current()
-    key = state.key("value", *parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        ttl = state.seconds_left(limit=page_cache_settings()["TIMEOUT"])
-        if ttl >= 1 and not replica_may_lag():
-            cache.set(key, value, timeout=int(ttl))
-    return value
 
 
 def _has_login_session(request):
@@ -354,7 +189,7 @@ class PageCacheMiddleware:
     """Serve anonymous GET/HEAD of public pages from the shared cache; see the module doc.
 
     First in MIDDLEWARE, so what it stores is the response exactly as the reader got it, with
-    the security headers, and articles/fastcache.py can answer a hit without any middleware.
+    the security headers, and articles/pagecache/fastpath.py can answer a hit without any middleware.
     Above GZipMiddleware, so the stored bytes are already compressed (the key includes whether
     the reader accepts gzip) and a hit costs one cache read (two for this process's first) and
     no template work.
@@ -408,8 +243,6 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _response(status, headers, body):
-        from django.http import HttpResponse
-
         response = HttpResponse(body, status=status)
         del response["Content-Type"]  # the cached headers bring their own (a 304 has none)
         for name, value in headers:

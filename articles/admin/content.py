@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
-from . import admin_desk, admin_roles, permissions, revisions, services  # noqa: F401 (registers)
-from .admin_revisions import RevisionAdminMixin
-from .admin_storage import StorageErrorAdminMixin
-from .forms import ArticleAdminForm, AuthorAdminForm
-from .models import (
+from articles.admin import desk, roles  # noqa: F401 (registers)
+from articles.admin.revisions import RevisionAdminMixin
+from articles.admin.storage import StorageErrorAdminMixin
+from articles.editorial import permissions, revisions, services
+from articles.editorial.forms import ArticleAdminForm, AuthorAdminForm
+from articles.media.renditions import make_article_renditions
+from articles.models import (
     Article,
     ArticleAuthor,
     Author,
@@ -147,7 +149,7 @@ class ArticleAdmin(StorageErrorAdminMixin, RevisionAdminMixin, admin.ModelAdmin)
             )
         )
 
-    # Roles: the rules live in articles.permissions; the admin asks them on every request.
+    # Roles: the rules live in articles.editorial.permissions; the admin asks them on every request.
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
@@ -174,6 +176,7 @@ class ArticleAdmin(StorageErrorAdminMixin, RevisionAdminMixin, admin.ModelAdmin)
         else:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        make_article_renditions(obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -37,7 +37,7 @@ def _relation_sql(kind, connection):
     """SELECT article id, kind, id, name, slug, then the sort keys (position, name, link id)
     of one relation, for the article ids bound at {ids}: authors in byline order, topics and
     tags by name as their models' Meta.ordering has them."""
-    from .models import Article, ArticleAuthor, Author, Tag, TaggedArticle, Topic
+    from articles.models import Article, ArticleAuthor, Author, Tag, TaggedArticle, Topic
 
     q = lambda name: _q(connection, name)  # noqa: E731 - local shorthand
     if kind == AUTHORS:
@@ -63,7 +63,7 @@ def _relation_sql(kind, connection):
 def _neighbour_sql(kind, connection):
     """The visible article just before or after (published_at, id), by publish time then id,
     so articles published in the same second are neither skipped nor repeated."""
-    from .models import Article
+    from articles.models import Article
 
     q = lambda name: _q(connection, name)  # noqa: E731 - local shorthand
     table = q(Article._meta.db_table)
@@ -83,7 +83,7 @@ def attach(articles, kinds=KINDS, *, neighbours=False, using="default"):
     """Set `labels` (and with neighbours, `previous_article` / `next_article`) on each article,
     in one statement whatever the number of articles. Names are ordered as the models order
     them (topics and tags by name), authors in byline order."""
-    from .models import Article, Author, Tag, Topic
+    from articles.models import Article, Author, Tag, Topic
 
     articles = [article for article in articles if article.pk is not None]
     if not articles or not (kinds or neighbours):

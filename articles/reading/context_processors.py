@@ -1,22 +1,19 @@
 from django.conf import settings
 
-from . import caching
-from .models import Section
+from articles.models import Section
+from articles.pagecache.keep import GenerationMemo
 
-_nav = (None, [])
+_menu = GenerationMemo(size=1)
 
 
 def nav_sections(request=None):
     """The header's section menu, read once per content generation by each process (every page
     shows it; a section's save or delete starts a new generation)."""
-    global _nav
-    generation = caching.request_generation(request)
-    kept_for, sections = _nav
-    if kept_for != generation:
-        sections = [(s.name, s.get_absolute_url()) for s in Section.objects.all()]
-        if not caching.replica_may_lag():
-            _nav = (generation, sections)
-    return sections
+    return _menu.get(
+        ("sections",),
+        lambda: [(s.name, s.get_absolute_url()) for s in Section.objects.all()],
+        request=request,
+    )
 
 
 def site(request):

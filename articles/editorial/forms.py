@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import permissions, revisions, services
-from .images import clean_image
-from .models import Article, Author, Placement, PlacementProposal
+from articles.editorial import permissions, revisions, services
+from articles.media.images import clean_image
+from articles.models import Article, Author, Placement, PlacementProposal
 
 # The article form's placement inline is read-only: placements change on the curation desk,
 # through services that check capacity and write the audit log.

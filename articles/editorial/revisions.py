@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from .models import Article, Section, Topic
+from articles.media.renditions import make_article_renditions
+from articles.models import Article, Section, Topic
 
 TRACKED_FIELDS = [
     "title",
@@ -189,6 +190,7 @@ def restore(*, article, version, by):
         if attname in data:
             setattr(article, attname, data[attname])
     article.save()
+    make_article_renditions(article)
     if "topics" in data:
         article.topics.set(Topic.objects.filter(pk__in=data["topics"]))
     when = timezone.localtime(version.revision.date_created).strftime("%Y-%m-%d %H:%M")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .images import clean_image
+from articles.media.images import clean_image
 
 
 @require_POST

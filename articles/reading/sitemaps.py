@@ -4,7 +4,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from .models import Article, Author, Section, Tag, Topic
+from articles.models import Article, Author, Section, Tag, Topic
 
 
 class ArticleSitemap(Sitemap):

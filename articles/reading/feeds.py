@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
-from .models import Article, Author, Section, Tag, Topic
+from articles.models import Article, Author, Section, Tag, Topic
 
 FEED_SIZE = 30
 _ROOT_RELATIVE = re.compile(r'(\s(?:src|href)=")(/[^/"][^"]*|/)"')

@@ -1,6 +1,6 @@
 """Curation in the admin: slots, placements, proposals, the audit log and the curation desk.
 
-Every write goes through articles.services, which checks the role, the slot's capacity and
+Every write goes through articles.editorial.services, which checks the role, the slot's capacity and
 writes the PlacementLog.
 """
 
@@ -17,9 +17,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import permissions, services
-from .forms import PlacementAdminForm, PlacementProposalForm
-from .models import Placement, PlacementLog, PlacementProposal, Slot
+from articles.editorial import permissions, services
+from articles.editorial.forms import PlacementAdminForm, PlacementProposalForm
+from articles.models import Placement, PlacementLog, PlacementProposal, Slot
 
 EXPIRED_SHOWN = 10
 

@@ -21,7 +21,7 @@ from http.client import responses
 from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import WSGIRequest
 
-from .caching import serve_from_cache
+from articles.pagecache.middleware import serve_from_cache
 
 logger = logging.getLogger(__name__)
 

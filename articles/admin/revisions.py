@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import revisions
+from articles.editorial import revisions
 
 
 def _label(version):

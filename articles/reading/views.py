@@ -10,10 +10,12 @@ from django.views.generic import (
     YearArchiveView,
 )
 
-from . import reading, search
-from .models import Article, Author, Placement, Section, Tag, Topic
-from .pagination import ReadingOrderPaginator, reading_order_slice
-from .querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
+from articles.models import Article, Author, Placement, Section, Tag, Topic
+from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
+from articles.reading import related as reading
+from articles.reading.pagination import ReadingOrderPaginator, reading_order_slice
+from articles.search import highlight as highlighting
+from articles.search import query as search
 
 
 def _home_slots(*keys):
@@ -115,7 +117,7 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         # The article and its section, then its byline, topics, tags and the previous and
-        # next visible articles in one more statement (articles.labels).
+        # next visible articles in one more statement (articles.reading.labels).
         articles = Article.objects.for_listing().with_labels(neighbours=True)
         if self.request.user.is_staff:
             return articles
@@ -164,8 +166,8 @@ class SearchView(ListView):
         context["query"] = self.query
         context["results_capped"] = search.is_capped(context["paginator"].count)
         for article in context["articles"]:
-            article.title_highlighted = search.highlight(article.title, self.query)
-            article.excerpt = search.result_excerpt(article, self.query)
+            article.title_highlighted = highlighting.highlight(article.title, self.query)
+            article.excerpt = highlighting.result_excerpt(article, self.query)
         return context
 
 

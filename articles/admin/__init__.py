@@ -1,0 +1,1 @@
+from articles.admin.content import *  # noqa: F403

@@ -1,0 +1,35 @@
+"""Newsroom's models, one module per concern, all re-exported here (`articles.models.Article`).
+
+Submodules import downwards only: taxonomy <- article <- curation, issues. None of them imports
+anything above `articles.models` (see docs/ARCHITECTURE.md).
+"""
+
+from articles.models.article import Article, ArticleAuthor, DerivedText, derive_text
+from articles.models.curation import (
+    Placement,
+    PlacementLog,
+    PlacementProposal,
+    Slot,
+    next_scheduled_change,
+)
+from articles.models.issues import ContentIssue
+from articles.models.taxonomy import Author, Section, SluggedName, Tag, TaggedArticle, Topic
+
+__all__ = [
+    "Article",
+    "ArticleAuthor",
+    "Author",
+    "ContentIssue",
+    "DerivedText",
+    "Placement",
+    "PlacementLog",
+    "PlacementProposal",
+    "Section",
+    "Slot",
+    "SluggedName",
+    "Tag",
+    "TaggedArticle",
+    "Topic",
+    "derive_text",
+    "next_scheduled_change",
+]

@@ -1,0 +1,291 @@
+"""The article: its row, what save() derives from it, and its byline."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_ckeditor_5.fields import CKEditor5Field
+from taggit.managers import TaggableManager
+
+from articles.media.renditions import add_body_renditions
+from articles.models.taxonomy import Author, Section, TaggedArticle, Topic
+from articles.querysets import ArticleQuerySet
+from articles.text.reading_time import reading_minutes
+from articles.text.sanitize import sanitize_html
+from articles.text.segment import build_search_document
+from articles.text.slugs import unique_slug
+
+
+@dataclass(frozen=True)
+class DerivedText:
+    """What Article.save() derives from an article's title, description and body."""
+
+    title: str
+    description: str
+    source_body: str
+    body: str  # sanitised, with image renditions
+    search_document: str
+
+    def made_from(self, article):
+        return (self.title, self.description, self.source_body) == (
+            article.title,
+            article.description,
+            article.body,
+        )
+
+
+def derive_text(*, title, description, body):
+    clean = add_body_renditions(sanitize_html(body))
+    document = build_search_document(title=title, description=description, body=clean)
+    return DerivedText(title, description, body, clean, document)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+
+    title = models.CharField(_("标题"), max_length=200)
+    slug = models.SlugField(
+        _("网址别名"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        allow_unicode=True,
+        help_text=_("文章网址的最后一段；留空则按标题的拼音自动生成。"),
+    )
+    description = models.TextField(
+        _("摘要"), blank=True, help_text=_("纯文本，显示在列表、搜索结果和分享卡片中。")
+    )
+    body = CKEditor5Field(_("正文"), blank=True, config_name="default")
+    featured_image = models.ImageField(
+        _("题图"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="featured_image_width",
+        height_field="featured_image_height",
+    )
+    featured_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    featured_image_alt = models.CharField(
+        _("题图替代文字"),
+        max_length=200,
+        blank=True,
+        help_text=_("为看不到图片的读者描述图片内容；设置题图时必填。"),
+    )
+    featured_image_caption = models.CharField(_("题图说明"), max_length=300, blank=True)
+    authors = models.ManyToManyField(
+        Author,
+        through="ArticleAuthor",
+        related_name="articles",
+        verbose_name=_("作者"),
+        blank=True,
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("栏目"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("专题"), blank=True, related_name="articles"
+    )
+    tags = TaggableManager(verbose_name=_("标签"), through=TaggedArticle, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("发布时间"),
+        null=True,
+        blank=True,
+        help_text=_("填写将来的时间即为定时发布：读者从那一分钟起可见。留空则发布时取当前时间。"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), default=timezone.now)
+    weight = models.IntegerField(
+        _("权重"),
+        null=True,
+        blank=True,
+        help_text=_("列表先按权重从小到大排列，未设权重的排在后面，再按发布时间从新到旧。"),
+    )
+    lightbox = models.BooleanField(
+        _("图片灯箱"), default=True, help_text=_("正文图片点击后在画廊中打开。")
+    )
+    extra = models.JSONField(
+        _("其他元数据"),
+        default=dict,
+        blank=True,
+        help_text=_("导入时未建模的前置元数据，原样保留以便导出。"),
+    )
+    source_path = models.CharField(
+        _("导入来源"),
+        max_length=500,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("Hugo 站点中的源文件路径；再次导入时据此匹配。"),
+    )
+    source_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    edit_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text=_("每次保存加一；用来发现两位编辑同时修改同一篇文章。"),
+    )
+    search_document = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("分词后的标题、摘要和正文，供全文搜索使用。"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("写下这篇文章的后台账号；作者（Writer）只能修改自己创建的草稿。"),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_visible_idx"),
+            # Lists in reading order and newest first, visible rows only (docs/PERFORMANCE.md).
+            # PostgreSQL's ASC is NULLS LAST already, matching in_reading_order(); SQLite
+            # cannot spell NULLS LAST in an index.
+            models.Index(
+                models.F("weight").asc(),
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                name="article_reading_idx",
+                condition=models.Q(status="published"),
+            ),
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("id").desc(),
+                name="article_latest_idx",
+                condition=models.Q(status="published"),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_path"],
+                condition=~models.Q(source_path=""),
+                name="unique_article_source_path",
+            )
+        ]
+        permissions = [
+            ("publish_article", _("可以发布、定时发布和撤回文章")),
+            ("change_any_article", _("可以编辑他人的文章")),
+            ("propose_placement", _("可以提名文章进入推荐位")),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        """Derive the slug, the sanitised body and the search document, and stamp the times and
+        the edit version. Image renditions are a separate step (media.renditions)."""
+        self.derive()
+        self.updated_at = timezone.now()
+        self._save_row(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    def save_imported(self, *, derived=None):
+        """save() for the Hugo import: updated_at stays as the import set it (the source's
+        lastmod). derived: a DerivedText the importer computed ahead in a worker process, used
+        only if it was made from this article's text."""
+        self.derive(derived=derived)
+        self._save_row()
+
+    def derive(self, *, derived=None):
+        """Set what the row derives from its own fields: slug, body, search document, and the
+        publish time of an article published without one."""
+        if not self.slug:
+            self.slug = unique_slug(self.title, model=Article, instance_pk=self.pk)
+        if derived is None or not derived.made_from(self):
+            derived = derive_text(title=self.title, description=self.description, body=self.body)
+        self.body, self.search_document = derived.body, derived.search_document
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
+    def _save_row(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"title", "description", "body"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_document"}
+        if update_fields is None:
+            # Optimistic locking: an editor whose form carries an older number is refused.
+            self.edit_version = (self.edit_version or 0) + 1
+        super().save(*args, **kwargs)
+
+    @property
+    def byline(self):
+        """Authors in byline order (read with the article by for_cards() / for_listing())."""
+        if "labels" in self.__dict__:
+            return self.labels.authors
+        return [link.author for link in self.article_authors.all()]
+
+    @property
+    def topic_list(self):
+        if "labels" in self.__dict__:
+            return self.labels.topics
+        return list(self.topics.all())
+
+    @property
+    def tag_list(self):
+        if "labels" in self.__dict__:
+            return self.labels.tags
+        return list(self.tags.all())
+
+    @property
+    def is_visible(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def reading_minutes(self):
+        return reading_minutes(self.body)
+
+
+class ArticleAuthor(models.Model):
+    """An author on an article; position is the byline order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="article_links")
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("署名")
+        verbose_name_plural = _("署名")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
+        ]
+
+    def __str__(self):
+        return f"{self.author} @ {self.article}"

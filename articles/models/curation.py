@@ -1,0 +1,186 @@
+"""Curation: slots on the site, the articles placed in them, proposals and the audit log."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Min, Q
+from django.utils.translation import gettext_lazy as _
+
+from articles.models.article import Article
+from articles.querysets import PlacementQuerySet
+
+
+class Slot(models.Model):
+    """A place on the site where moderators feature articles. New slots are rows, not code."""
+
+    key = models.SlugField(_("标识"), max_length=50, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    description = models.TextField(_("说明"), blank=True)
+    capacity = models.PositiveSmallIntegerField(
+        _("容量"), null=True, blank=True, help_text=_("同时生效的文章数上限；留空表示不限。")
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("推荐位")
+        verbose_name_plural = _("推荐位")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Placement(models.Model):
+    """An article in a slot, in an order, for an optional window of time."""
+
+    slot = models.ForeignKey(
+        Slot, verbose_name=_("推荐位"), on_delete=models.CASCADE, related_name="placements"
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="placements"
+    )
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    starts_at = models.DateTimeField(
+        _("开始时间"), null=True, blank=True, help_text=_("留空表示立即生效。")
+    )
+    ends_at = models.DateTimeField(
+        _("结束时间"), null=True, blank=True, help_text=_("留空表示一直有效；到点自动下线。")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("推荐")
+        verbose_name_plural = _("推荐")
+        ordering = ["slot", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["slot", "article"], name="unique_slot_article"),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(starts_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="placement_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["slot", "position"], name="placement_slot_order_idx")]
+        permissions = [("moderate_placement", _("可以决定推荐位：审批提名、增删和排序"))]
+
+    def __str__(self):
+        return f"{self.slot}: {self.article}"
+
+
+class PlacementProposal(models.Model):
+    """An editor's request to feature an article; a moderator approves or rejects it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已拒绝")
+
+    slot = models.ForeignKey(
+        Slot, verbose_name=_("推荐位"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="proposals"
+    )
+    starts_at = models.DateTimeField(_("希望开始时间"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("希望结束时间"), null=True, blank=True)
+    note = models.TextField(_("理由"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提名人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("提名时间"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("推荐提名")
+        verbose_name_plural = _("推荐提名")
+        ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot", "article"],
+                condition=models.Q(status="pending"),
+                name="one_pending_proposal_per_slot_article",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.slot}: {self.article} ({self.get_status_display()})"
+
+
+class PlacementLog(models.Model):
+    """Audit trail: every change to a placement or proposal, with who and when."""
+
+    class Action(models.TextChoices):
+        ADDED = "added", _("加入")
+        CHANGED = "changed", _("修改")
+        REMOVED = "removed", _("移除")
+        PROPOSED = "proposed", _("提名")
+        APPROVED = "approved", _("批准")
+        REJECTED = "rejected", _("拒绝")
+        REORDERED = "reordered", _("调整顺序")
+
+    slot = models.ForeignKey(
+        Slot, verbose_name=_("推荐位"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    article_title = models.CharField(_("文章标题"), max_length=200, blank=True)
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("推荐位日志")
+        verbose_name_plural = _("推荐位日志")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.article_title}"
+
+
+def next_scheduled_change(now):
+    """The earliest moment after `now` at which what readers see changes without a write: a
+    scheduled article's publish time, or a placement's start or end (None when there is none).
+    The page cache keeps nothing past it (articles.pagecache.state.watch_events)."""
+    publish = Article.objects.filter(
+        status=Article.Status.PUBLISHED, published_at__gt=now
+    ).aggregate(moment=Min("published_at"))["moment"]
+    window = Placement.objects.aggregate(
+        starts=Min("starts_at", filter=Q(starts_at__gt=now)),
+        ends=Min("ends_at", filter=Q(ends_at__gt=now)),
+    )
+    return min(
+        (moment for moment in (publish, window["starts"], window["ends"]) if moment), default=None
+    )

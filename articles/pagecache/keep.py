@@ -1,0 +1,54 @@
+"""Keep a value for one content generation, and never while the replica may lag.
+
+Two places to keep it: the shared cache (keep_shared(), every process sees it) and this process
+(GenerationMemo: a rendered card, the section menu). Both refuse to store what was computed
+just after a change, when a streaming replica may still answer with the old rows: the old
+content would otherwise be kept under the new generation (generation.replica_may_lag()).
+"""
+
+from collections import OrderedDict
+from threading import Lock
+
+from django.core.cache import cache
+
+from articles.pagecache.generation import replica_may_lag, request_generation
+
+_MISSING = object()
+
+
+def keep_shared(key, compute, *, timeout):
+    """The value under `key` in the shared cache, else compute() and store it for `timeout`
+    seconds (not at all under one second). `key` must name the generation it belongs to."""
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        if timeout >= 1 and not replica_may_lag():
+            cache.set(key, value, timeout=int(timeout))
+    return value
+
+
+class GenerationMemo:
+    """Values this process keeps for the content generation a request sees, the oldest
+    dropped past `size`. A new generation makes every older entry unreachable."""
+
+    def __init__(self, *, size):
+        self._values = OrderedDict()
+        self._size = size
+        self._lock = Lock()
+
+    def get(self, key, compute, *, request=None):
+        """The value kept for `key` (a tuple) in this request's generation, else compute()."""
+        full_key = (request_generation(request), *key)
+        value = self._values.get(full_key, _MISSING)
+        if value is _MISSING:
+            value = compute()
+            if not replica_may_lag():
+                with self._lock:
+                    self._values[full_key] = value
+                    while len(self._values) > self._size:
+                        self._values.popitem(last=False)
+        return value
+
+    def clear(self):
+        with self._lock:
+            self._values.clear()

@@ -1,0 +1,86 @@
+"""What a reader request sees of the content: the generation and the next scheduled event.
+
+Time-based changes (a scheduled article's publish time, a placement's start or end) need no
+write: each cached value lives at most until the *next event*, the earliest such time still to
+come. The app registers where those times come from (watch_events(), in articles/apps.py); the
+next event is computed once per generation and cached under it.
+"""
+
+import hashlib
+import time
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from articles.pagecache.generation import GENERATION_KEY, generation, page_cache_settings
+from articles.pagecache.keep import keep_shared
+
+NEXT_EVENT_KEY = "newsroom:next-event"
+NO_EVENT = 0.0
+_event_sources = []
+
+
+def watch_events(source):
+    """Register source(now) -> the earliest moment after `now` (an aware datetime, or None) at
+    which what readers see changes without a write (a publish time, a placement's window)."""
+    if source not in _event_sources:
+        _event_sources.append(source)
+
+
+def earliest_event(now):
+    """The earliest event of every registered source, as a timestamp; NO_EVENT when none."""
+    moments = [moment for source in _event_sources if (moment := source(now)) is not None]
+    return min(moments).timestamp() if moments else NO_EVENT
+
+
+class ContentState:
+    """The generation and the next scheduled event, as one reader request sees them."""
+
+    def __init__(self, generation, next_event):
+        self.generation = generation
+        self.next_event = next_event
+
+    @classmethod
+    def current(cls, *, compute=True):
+        """compute=False: None rather than a write or a database query when the generation or
+        the next event must be (re)computed; the fast path then leaves the request to Django."""
+        # One cache round trip on a page-cache hit: the next event is stored with the
+        # generation it was computed for, and only trusted for that generation.
+        found = cache.get_many([GENERATION_KEY, NEXT_EVENT_KEY])
+        gen = found.get(GENERATION_KEY)
+        computed_for, next_event = found.get(NEXT_EVENT_KEY) or (None, None)
+        now = time.time()
+        stale = (
+            gen is None
+            or computed_for != gen
+            or next_event is None
+            or (next_event != NO_EVENT and next_event <= now)
+        )
+        if stale and not compute:
+            return None
+        if gen is None:
+            gen = generation()
+        if stale:
+            next_event = earliest_event(timezone.now())
+            timeout = page_cache_settings()["TIMEOUT"]
+            if next_event != NO_EVENT:
+                timeout = min(timeout, max(1, int(next_event - now)))
+            cache.set(NEXT_EVENT_KEY, (gen, next_event), timeout=timeout)
+        return cls(gen, next_event)
+
+    def seconds_left(self, *, limit):
+        """How long a value computed now may be kept: at most `limit`, never past the event."""
+        if self.next_event == NO_EVENT:
+            return limit
+        return min(limit, self.next_event - time.time())
+
+    def key(self, *parts):
+        digest = hashlib.md5("|".join(map(str, parts)).encode(), usedforsecurity=False)
+        return f"newsroom:{self.generation}:{self.next_event}:{digest.hexdigest()}"
+
+
+def cached_for_content(*, parts, compute):
+    """compute() once per content generation and event window, e.g. a list's COUNT(*)."""
+    state = ContentState.current()
+    ttl = state.seconds_left(limit=page_cache_settings()["TIMEOUT"])
+    return keep_shared(state.key("value", *parts), compute, timeout=ttl)
