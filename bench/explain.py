@@ -22,6 +22,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article, Tag  # noqa: E402
 from articles.reading import related as reading  # noqa: E402
+from articles.reading.labels import AUTHORS, attach_labels  # noqa: E402
 from articles.reading.pagination import READING_ORDER, _live_pinned_ids  # noqa: E402
 from articles.search import query as search  # noqa: E402
 
@@ -42,7 +43,7 @@ def queries():
     article = visible.order_by("-published_at")[500]
     rest = visible.order_by(*READING_ORDER).values_list("pk", flat=True)
     page_ids = list(rest[:20])
-    listed = Article.objects.for_listing().get(pk=article.pk)
+    (listed,) = attach_labels([Article.objects.get(pk=article.pk)])
     trace = []
     search.newest_ranked(visible, "元宇宙", trace=trace)
     return {
@@ -53,7 +54,7 @@ def queries():
         "list page 250 ids (OFFSET 4980)": rest[4980:5000],
         "list: rows of a page by id": visible.select_related("section").filter(pk__in=page_ids),
         "list: bylines of a page (articles.reading.labels)": _sql_of(
-            lambda: list(visible.for_cards().filter(pk__in=page_ids))
+            lambda: attach_labels(visible.for_cards().filter(pk__in=page_ids), (AUTHORS,))
         ),
         "list: count (once per generation)": visible.order_by().values("pk"),
         "tag page 1 ids": rest.filter(tags=tag)[:20],
@@ -61,7 +62,7 @@ def queries():
         "old in_reading_order() page 1": visible.in_reading_order()[:20],
         "detail by slug": visible.select_related("section").filter(slug=article.slug),
         "detail: byline, topics, tags, previous and next (articles.reading.labels)": _sql_of(
-            lambda: visible.for_listing().with_labels(neighbours=True).get(pk=article.pk)
+            lambda: attach_labels([visible.for_cards().get(pk=article.pk)], neighbours=True)
         ),
         "feed (30 newest)": visible.order_by("-published_at", "-pk")[:30],
         "related articles: sharing two or more, ranked": _sql_of(

@@ -167,7 +167,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Page cache for anonymous readers (articles/pagecache/state.py). On by default only with a shared
+# Page cache for anonymous readers (articles/pagecache/middleware.py). On by default only with a shared
 # cache: with per-process local memory a publish could not reach the other workers' copies.
 PAGE_CACHE = {
     "ENABLED": env_bool("PAGE_CACHE", default=bool(REDIS_URL)),

@@ -20,7 +20,7 @@ admin.site.index_title = _("内容管理")
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
     # Exempt from CSRF: the switcher is on every page, and anonymous pages come from the page
-    # cache (articles/pagecache/state.py), so their token cannot match each reader's cookie. Switching
+    # cache (articles/pagecache/middleware.py), so their token cannot match each reader's cookie. Switching
     # someone's language is the only thing a forged request could do.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # django-ckeditor-5's own upload view stores the file as sent, under the sender's name: its

@@ -1,10 +1,13 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.curation import services
 from articles.models import Article, Placement, Slot
+from tests.reading_order import in_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -15,12 +18,22 @@ def test_slots_exist_as_data_with_their_capacities():
     assert capacities == {"pinned": None, "carousel": 6, "showcase": 3}
 
 
-def test_a_fourth_slot_is_just_a_row(make_article):
+def test_a_fourth_slot_is_just_a_row(make_article, role_user):
     slot = Slot.objects.create(key="sidebar", name="侧栏推荐", capacity=4)
-    article = make_article()
-    Placement.objects.create(slot=slot, article=article)
+    moderator = role_user("Moderator")
+    placed = [
+        services.place_article(article=make_article(), slot=slot, by=moderator) for _ in range(4)
+    ]
 
-    assert list(Placement.objects.live().in_slot("sidebar")) == [article.placements.get()]
+    assert list(in_slot("sidebar").filter(pk__in=Placement.objects.live())) == placed
+
+    with pytest.raises(ValidationError) as refused:
+        services.place_article(article=make_article(title="第五篇"), slot=slot, by=moderator)
+
+    assert refused.value.code == "slot_full"
+    assert "「侧栏推荐」最多同时放 4 篇文章" in refused.value.messages[0]
+    assert slot.placements.count() == 4
+    assert not Placement.objects.filter(article__title="第五篇").exists()
 
 
 def test_placement_window_controls_what_is_live(make_article, place):
@@ -29,7 +42,7 @@ def test_placement_window_controls_what_is_live(make_article, place):
     place(make_article(title="已结束"), "carousel", ends_at=now - timedelta(seconds=1))
     place(make_article(title="未开始"), "carousel", starts_at=now + timedelta(hours=1))
 
-    assert list(Placement.objects.live().in_slot("carousel")) == [running]
+    assert list(in_slot("carousel").filter(pk__in=Placement.objects.live())) == [running]
 
 
 def test_placement_of_a_hidden_article_is_not_live(make_article, place):

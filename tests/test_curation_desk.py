@@ -7,8 +7,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.editorial import services
+from articles.curation import services
 from articles.models import Placement, PlacementLog, PlacementProposal, Slot
+from tests.reading_order import in_slot
 
 pytestmark = pytest.mark.django_db
 
@@ -113,6 +114,43 @@ def test_capacity_overflow_in_the_placement_admin_shows_the_message(
     assert not article.placements.exists()
 
 
+def test_the_admin_forms_show_each_rule_against_its_field(
+    moderator_client, moderator, make_article
+):
+    (placement,) = fill(make_article, "carousel", 1, moderator)
+    backwards = {
+        "starts_at_0": "2031-05-02",
+        "starts_at_1": "08:00:00",
+        "ends_at_0": "2031-05-01",
+        "ends_at_1": "08:00:00",
+    }
+
+    added = moderator_client.post(
+        reverse("admin:articles_placement_add"),
+        {"slot": slot("showcase").pk, "article": make_article().pk, "position": 0, **backwards},
+    )
+    changed = moderator_client.post(
+        reverse("admin:articles_placement_change", args=[placement.pk]),
+        {"position": 0, **backwards},
+    )
+    again = moderator_client.post(
+        reverse("admin:articles_placementproposal_add"),
+        {"slot": slot("carousel").pk, "article": placement.article.pk, "note": ""},
+    )
+
+    for response in (added, changed):
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors["ends_at"] == [
+            "结束时间必须晚于开始时间。"
+        ]
+    assert again.context["adminform"].form.non_field_errors() == [
+        f"《{placement.article.title}》已经在「首页轮播」中。"
+    ]
+    placement.refresh_from_db()
+    assert placement.starts_at is None
+    assert not PlacementProposal.objects.exists()
+
+
 def test_approving_into_a_full_slot_is_refused_and_the_proposal_stays_pending(
     moderator_client, moderator, make_article
 ):
@@ -179,7 +217,7 @@ def test_moderator_moves_a_placement_up(moderator_client, moderator, make_articl
         reverse(DESK), {"action": "move", "placement": third.pk, "direction": "up"}
     )
 
-    order = list(Placement.objects.in_slot("carousel").values_list("pk", flat=True))
+    order = list(in_slot("carousel").values_list("pk", flat=True))
     assert order == [first.pk, third.pk, second.pk]
     log = PlacementLog.objects.filter(action=PlacementLog.Action.REORDERED).get()
     assert log.user == moderator and log.slot == slot("carousel")

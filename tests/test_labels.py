@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Author
+from articles.models import Article, ArticleAuthor, Author, Topic
 from articles.reading import labels
+from articles.reading.labels import attach_labels
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def test_labels_match_the_related_managers(make_article):
         names(fresh.tags.all()),
     )
     with CaptureQueriesContext(connection) as ctx:
-        listed = list(Article.objects.filter(pk__in=[article.pk, other.pk]).for_listing())
+        listed = attach_labels(Article.objects.filter(pk__in=[article.pk, other.pk]).for_cards())
     assert len(ctx) == 2
     got = {a.pk: a for a in listed}[article.pk]
     with CaptureQueriesContext(connection) as ctx:
@@ -48,14 +49,13 @@ def test_byline_follows_position_not_name(make_article):
         ArticleAuthor.objects.create(
             article=article, author=Author.objects.create(name=name), position=position
         )
-    got = Article.objects.for_cards().get(pk=article.pk)
+    (got,) = attach_labels([Article.objects.get(pk=article.pk)], (labels.AUTHORS,))
     assert names(got.byline) == ["赵", "钱", "阿"]
-    assert got.labels.topics == [] and got.labels.tags == []  # cards ask for the byline only
 
 
 def test_labelled_objects_link_to_their_pages(make_article):
     article = make_article(authors=["甲作者"], topics=["元宇宙"], tags=["NFT"])
-    got = Article.objects.for_listing().get(pk=article.pk)
+    (got,) = attach_labels([Article.objects.get(pk=article.pk)])
     assert got.byline[0].get_absolute_url() == Author.objects.get().get_absolute_url()
     assert got.topic_list[0].get_absolute_url() == article.topics.get().get_absolute_url()
     assert got.tag_list[0].get_absolute_url() == article.tags.get().get_absolute_url()
@@ -67,13 +67,34 @@ def test_without_labels_the_properties_fall_back_to_queries(make_article):
     assert names(plain.byline) == ["甲作者"] and names(plain.tag_list) == ["NFT"]
 
 
-def test_values_querysets_are_left_alone(make_article):
-    make_article(authors=["甲作者"])
-    assert list(Article.objects.for_listing().values_list("title", flat=True))
+def test_labels_not_asked_for_are_read_not_reported_empty(make_article):
+    article = make_article(authors=["甲作者"], topics=["元宇宙"], tags=["NFT"])
+    (card,) = attach_labels([Article.objects.get(pk=article.pk)], (labels.AUTHORS,))
+    with CaptureQueriesContext(connection) as ctx:
+        assert names(card.byline) == ["甲作者"]
+    assert len(ctx) == 0  # read with the card
+    assert names(card.topic_list) == ["元宇宙"] and names(card.tag_list) == ["NFT"]
+
+
+def test_labelled_authors_load_the_fields_labels_do_not_read(make_article):
+    author = Author.objects.create(name="甲作者", bio="写元宇宙十年。")
+    topic = Topic.objects.create(name="元宇宙", description="虚拟世界的新闻。")
+    article = make_article(authors=[author], topics=[topic])
+    (got,) = attach_labels([Article.objects.get(pk=article.pk)])
+    assert got.byline[0].bio == "写元宇宙十年。"
+    assert got.topic_list[0].description == "虚拟世界的新闻。"
+
+
+def test_articles_read_with_iterator_still_give_the_right_labels(make_article):
+    make_article(authors=["甲作者"], topics=["元宇宙"], tags=["NFT"])
+    make_article(authors=["乙作者"])
+    got = {a.title: a for a in Article.objects.for_cards().iterator()}
+    assert sorted(names(a.byline)[0] for a in got.values()) == ["乙作者", "甲作者"]
+    assert [names(a.topic_list) for a in got.values()].count(["元宇宙"]) == 1
 
 
 def neighbours(article):
-    got = Article.objects.for_listing().with_labels(neighbours=True).get(pk=article.pk)
+    (got,) = attach_labels([Article.objects.get(pk=article.pk)], neighbours=True)
     previous, following = got.previous_article, got.next_article
     return (previous.title if previous else None, following.title if following else None)
 
@@ -119,6 +140,6 @@ def test_attach_is_one_statement_for_any_number_of_articles(make_article):
         make_article(authors=[f"作者{n % 3}"], tags=[f"标签{n % 4}"], topics=["元宇宙"])
     articles = list(Article.objects.all())
     with CaptureQueriesContext(connection) as ctx:
-        labels.attach(articles, neighbours=True)
+        attach_labels(articles, neighbours=True)
     assert len(ctx) == 1
     assert all(len(a.byline) == 1 and len(a.tag_list) == 1 for a in articles)

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from tests.reading_order import in_reading_order
 
 pytestmark = pytest.mark.django_db
 
@@ -13,16 +14,21 @@ def titles(queryset):
     return [article.title for article in queryset]
 
 
-def test_lists_order_by_weight_then_newest_with_unweighted_last(make_article):
+def listed_titles(client, url):
+    return [article.title for article in client.get(url).context["articles"]]
+
+
+def test_lists_order_by_weight_then_newest_with_unweighted_last(client, make_article, section):
     now = timezone.now()
-    make_article(title="新无权重", published_at=now - timedelta(hours=1))
-    make_article(title="旧无权重", published_at=now - timedelta(days=3))
-    make_article(title="权重2", weight=2, published_at=now - timedelta(days=1))
-    make_article(title="权重1", weight=1, published_at=now - timedelta(days=2))
+    make_article(title="新无权重", section=section, published_at=now - timedelta(hours=1))
+    make_article(title="旧无权重", section=section, published_at=now - timedelta(days=3))
+    make_article(title="权重2", section=section, weight=2, published_at=now - timedelta(days=1))
+    make_article(title="权重1", section=section, weight=1, published_at=now - timedelta(days=2))
+    expected = ["权重1", "权重2", "新无权重", "旧无权重"]
 
-    ordered = Article.objects.published().in_reading_order()
-
-    assert titles(ordered) == ["权重1", "权重2", "新无权重", "旧无权重"]
+    assert titles(in_reading_order(Article.objects.published())) == expected  # the definition
+    assert listed_titles(client, reverse("articles:article-list")) == expected
+    assert listed_titles(client, section.get_absolute_url()) == expected
 
 
 def test_pinned_article_comes_first_in_every_list_it_is_in(client, make_article, place, section):
@@ -35,7 +41,7 @@ def test_pinned_article_comes_first_in_every_list_it_is_in(client, make_article,
     )
     place(old, "pinned")
 
-    assert titles(Article.objects.published().in_reading_order())[0] == "置顶旧闻"
+    assert titles(in_reading_order(Article.objects.published()))[0] == "置顶旧闻"
     for url in [
         reverse("articles:article-list"),
         section.get_absolute_url(),
@@ -69,7 +75,7 @@ def test_expired_pin_no_longer_lifts_the_article(make_article, place):
     old = make_article(title="过期置顶", published_at=timezone.now() - timedelta(days=3))
     place(old, "pinned", ends_at=timezone.now() - timedelta(minutes=1))
 
-    assert titles(Article.objects.published().in_reading_order())[0] == "最新"
+    assert titles(in_reading_order(Article.objects.published()))[0] == "最新"
 
 
 def test_lists_are_paginated_twenty_to_a_page(client, make_article):

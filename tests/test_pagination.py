@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.reading import pagination
+from tests.reading_order import in_reading_order
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,10 @@ def mixed(make_article, place):
 
 @pytest.mark.parametrize(("start", "stop"), [(0, 5), (0, 12), (1, 3), (2, 20), (20, 40)])
 def test_slice_matches_in_reading_order(mixed, start, stop):
-    expected = list(Article.objects.published().in_reading_order())[start:stop]
+    expected = list(in_reading_order(Article.objects.published()))[start:stop]
 
     got = pagination.reading_order_slice(
-        Article.objects.published().for_listing(), start=start, stop=stop
+        Article.objects.published().for_cards(), start=start, stop=stop
     )
 
     assert [a.title for a in got] == [a.title for a in expected]

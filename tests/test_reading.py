@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Section
+from articles.reading.labels import attach_labels
 from articles.reading.related import related_articles
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def test_related_articles_rank_by_shared_topics_and_tags(make_article):
     make_article(title="无关", topics=["其他"], tags=["其他"])
     make_article(title="草稿", topics=["元宇宙", "GameFi"], status=Article.Status.DRAFT)
     make_article(title="定时", tags=["NFT"], published_at=timezone.now() + timedelta(days=1))
-    article = Article.objects.for_listing().get(pk=article.pk)
+    (article,) = attach_labels([Article.objects.get(pk=article.pk)])
     with CaptureQueriesContext(connection) as ctx:
         titles = [a.title for a in related_articles(article)]
     assert titles == ["共享三个", "共享一个"]
@@ -63,7 +64,7 @@ def test_related_articles_match_ranking_every_candidate(make_article, limit):
     make_article(title="草稿", status=Article.Status.DRAFT, topics=topics, tags=tags)
     make_article(title="定时", published_at=now + timedelta(days=1), topics=topics, tags=tags)
     for article in Article.objects.published().order_by("pk")[:12]:
-        article = Article.objects.for_listing().get(pk=article.pk)
+        (article,) = attach_labels([Article.objects.get(pk=article.pk)])
         got = [a.title for a in related_articles(article, limit=limit)]
         assert got == _ranked_by_definition(article, limit=limit), article.title
 

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 
+from articles.curation import services as curation_services
 from articles.editorial import permissions, services
 from articles.models import Article, Placement, PlacementProposal, Slot
 
@@ -52,19 +53,21 @@ def curation(make_article):
 ACTIONS = {
     "publish": lambda c, by: services.publish_article(article=c["draft"], by=by),
     "unpublish": lambda c, by: services.unpublish_article(article=c["article"], by=by),
-    "propose": lambda c, by: services.propose_placement(
+    "propose": lambda c, by: curation_services.propose_placement(
         article=c["article"], slot=c["slot"], by=by
     ),
-    "place": lambda c, by: services.place_article(article=c["article"], slot=c["slot"], by=by),
-    "remove": lambda c, by: services.remove_placement(placement=c["placement"], by=by),
-    "reorder": lambda c, by: services.reorder_slot(
+    "place": lambda c, by: curation_services.place_article(
+        article=c["article"], slot=c["slot"], by=by
+    ),
+    "remove": lambda c, by: curation_services.remove_placement(placement=c["placement"], by=by),
+    "reorder": lambda c, by: curation_services.reorder_slot(
         slot=c["slot"], placement_ids=[c["placement"].pk], by=by
     ),
-    "set_window": lambda c, by: services.update_placement(
+    "set_window": lambda c, by: curation_services.update_placement(
         placement=c["placement"], by=by, position=5
     ),
-    "approve": lambda c, by: services.approve_proposal(proposal=c["proposal"], by=by),
-    "reject": lambda c, by: services.reject_proposal(proposal=c["proposal"], by=by),
+    "approve": lambda c, by: curation_services.approve_proposal(proposal=c["proposal"], by=by),
+    "reject": lambda c, by: curation_services.reject_proposal(proposal=c["proposal"], by=by),
 }
 ALLOWED = {
     "Writer": set(),

@@ -65,6 +65,9 @@ def test_lockout_is_per_username_so_other_editors_can_still_sign_in(
 def test_axes_reset_username_unlocks_at_once(client, editor, axes_on):
     for _ in range(5):
         _attempt(client, "wrong")
+    refused = _attempt(client, "correct-horse-42")  # locked first, or the reset proves nothing
+    assert refused.status_code == 429
+    assert "_auth_user_id" not in client.session
     call_command("axes_reset_username", "editor")
     response = _attempt(client, "correct-horse-42")
     assert response.status_code == 302

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Placement
 
 pytestmark = pytest.mark.django_db
 
@@ -15,6 +15,19 @@ def test_published_includes_only_published_articles_whose_time_has_come(make_art
     make_article(title="定时", published_at=timezone.now() + timedelta(minutes=5))
 
     assert list(Article.objects.published()) == [live]
+
+
+def test_an_article_taken_back_to_draft_is_hidden_though_its_publish_time_has_passed(
+    make_article, place
+):
+    withdrawn = make_article(title="撤回")
+    pin = place(withdrawn, "pinned")
+    withdrawn.status = Article.Status.DRAFT
+    withdrawn.save()
+    assert withdrawn.published_at < timezone.now()  # kept: only the status hides it
+
+    assert withdrawn not in Article.objects.published()
+    assert pin not in Placement.objects.live()
 
 
 def test_scheduled_article_appears_from_its_minute_without_any_worker(make_article):

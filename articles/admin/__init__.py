@@ -1,1 +1,4 @@
-from articles.admin.content import *  # noqa: F403
+"""The admin: ModelAdmins register as their modules are imported (Django imports this package
+through admin.autodiscover)."""
+
+from articles.admin import content, desk, placements, roles  # noqa: F401 (registers)

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
-from articles.admin import desk, roles  # noqa: F401 (registers)
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.storage import StorageErrorAdminMixin
 from articles.editorial import permissions, revisions, services
@@ -309,8 +308,8 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
 
 
-# Slot, Placement, PlacementProposal and PlacementLog admins and the curation desk live in
-# admin_desk.py; the role labels for groups and users in admin_roles.py.
+# The curation desk and SlotAdmin live in desk.py; the Placement, PlacementProposal and
+# PlacementLog admins in placements.py; the role labels for groups and users in roles.py.
 
 
 @admin.register(ContentIssue)

@@ -1,7 +1,8 @@
-"""Curation in the admin: slots, placements, proposals, the audit log and the curation desk.
+"""The curation desk: every slot side by side, with its placements and pending proposals.
 
-Every write goes through articles.editorial.services, which checks the role, the slot's capacity and
-writes the PlacementLog.
+Slots are edited here too (SlotAdmin hosts the desk); the placement, proposal and log admins are
+in articles.admin.placements. Every write goes through articles.curation.services, which checks
+the role and the placement rules (articles.curation.rules) and writes the PlacementLog.
 """
 
 from django import forms
@@ -12,14 +13,11 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from articles.editorial import permissions, services
-from articles.editorial.forms import PlacementAdminForm, PlacementProposalForm
-from articles.models import Placement, PlacementLog, PlacementProposal, Slot
+from articles.curation import services
+from articles.editorial import permissions
+from articles.models import Placement, PlacementProposal, Slot
 
 EXPIRED_SHOWN = 10
 
@@ -40,11 +38,6 @@ STATE_LABELS = {
     "waiting": _("等待文章发布"),
     "expired": _("已过期"),
 }
-
-
-class _ModerateMixin:
-    def has_moderate_permission(self, request):
-        return permissions.can_moderate(request.user)
 
 
 @admin.register(Slot)
@@ -223,179 +216,3 @@ DESK_ACTIONS = {
     "approve": _approve,
     "reject": _reject,
 }
-
-
-@admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
-    form = PlacementAdminForm
-    list_display = ["article", "slot", "position", "starts_at", "ends_at", "state", "created_by"]
-    list_filter = ["slot"]
-    list_select_related = ["article", "slot", "created_by"]
-    autocomplete_fields = ["article"]
-    search_fields = ["article__title"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["slot", "article"] if obj else []
-
-    def get_changeform_initial_data(self, request):
-        return {key: value for key, value in request.GET.items() if key in ("slot", "article")}
-
-    @admin.display(description=_("状态"))
-    def state(self, obj):
-        return STATE_LABELS[placement_state(obj, now=timezone.now())]
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        if change:
-            services.update_placement(
-                placement=obj,
-                by=request.user,
-                position=data["position"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-            )
-            return
-        placement = services.place_article(
-            article=data["article"],
-            slot=data["slot"],
-            by=request.user,
-            position=data["position"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-        )
-        obj.pk, obj.created_by, obj.created_at = (
-            placement.pk,
-            placement.created_by,
-            placement.created_at,
-        )
-
-    def delete_model(self, request, obj):
-        services.remove_placement(placement=obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for placement in queryset.select_related("slot", "article"):
-            services.remove_placement(placement=placement, by=request.user)
-
-
-@admin.register(PlacementProposal)
-class PlacementProposalAdmin(_ModerateMixin, admin.ModelAdmin):
-    form = PlacementProposalForm
-    list_display = [
-        "article",
-        "slot",
-        "status",
-        "proposed_by",
-        "proposed_at",
-        "decided_by",
-        "decided_at",
-    ]
-    list_filter = ["status", "slot"]
-    list_select_related = ["article", "slot", "proposed_by", "decided_by"]
-    autocomplete_fields = ["article"]
-    search_fields = ["article__title", "note"]
-    actions = ["approve", "reject"]
-
-    def has_change_permission(self, request, obj=None):
-        return False  # proposals are decided with the actions below or on the desk
-
-    def get_changeform_initial_data(self, request):
-        return {key: value for key, value in request.GET.items() if key in ("slot", "article")}
-
-    def save_model(self, request, obj, form, change):
-        data = form.cleaned_data
-        proposal = services.propose_placement(
-            article=data["article"],
-            slot=data["slot"],
-            by=request.user,
-            note=data["note"],
-            starts_at=data["starts_at"],
-            ends_at=data["ends_at"],
-        )
-        obj.pk, obj.proposed_by, obj.proposed_at = (
-            proposal.pk,
-            proposal.proposed_by,
-            proposal.proposed_at,
-        )
-
-    def _decide(self, request, queryset, decide, done_message):
-        done = 0
-        for proposal in queryset.filter(status=PlacementProposal.Status.PENDING):
-            try:
-                with transaction.atomic():
-                    decide(proposal=proposal, by=request.user)
-            except ValidationError as error:
-                for message in error.messages:
-                    self.message_user(request, message, messages.ERROR)
-            else:
-                done += 1
-        if done:
-            self.message_user(request, done_message(done) % done, messages.SUCCESS)
-
-    @admin.action(description=_("批准所选提名"), permissions=["moderate"])
-    def approve(self, request, queryset):
-        self._decide(
-            request,
-            queryset,
-            services.approve_proposal,
-            lambda n: ngettext("已批准 %d 条提名。", "已批准 %d 条提名。", n),
-        )
-
-    @admin.action(description=_("拒绝所选提名"), permissions=["moderate"])
-    def reject(self, request, queryset):
-        self._decide(
-            request,
-            queryset,
-            services.reject_proposal,
-            lambda n: ngettext("已拒绝 %d 条提名。", "已拒绝 %d 条提名。", n),
-        )
-
-
-CHANGE_LABELS = {
-    "position": _("顺序"),
-    "starts_at": _("开始时间"),
-    "ends_at": _("结束时间"),
-    "note": _("理由"),
-    "reason": _("拒绝理由"),
-    "proposed_by": _("提名人"),
-    "before": _("原顺序"),
-    "after": _("新顺序"),
-}
-
-
-def _readable_change(value):
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, dict) and set(value) == {"from", "to"}:
-        return f"{_readable_change(value['from'])} → {_readable_change(value['to'])}"
-    if isinstance(value, list):
-        return "、".join(str(item) for item in value)
-    return str(value)
-
-
-@admin.register(PlacementLog)
-class PlacementLogAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "slot", "article_title", "user", "change_summary"]
-    list_filter = ["action", "slot", ("user", admin.RelatedOnlyFieldListFilter), "created_at"]
-    list_select_related = ["slot", "user"]
-    search_fields = ["article_title"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("变更"))
-    def change_summary(self, obj):
-        return format_html_join(
-            mark_safe("<br>"),
-            "{}：{}",
-            (
-                (CHANGE_LABELS.get(key, key), _readable_change(value))
-                for key, value in (obj.changes or {}).items()
-            ),
-        )

@@ -1,0 +1,1 @@
+"""Curation: the placement rules (rules.py), the services that apply them and the forms."""

@@ -1,0 +1,1 @@
+"""The editorial desk's writes: publishing, role checks, revisions and the article forms."""

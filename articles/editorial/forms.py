@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.editorial import permissions, revisions, services
+from articles.editorial import permissions, revisions
 from articles.media.images import clean_image
-from articles.models import Article, Author, Placement, PlacementProposal
+from articles.models import Article, Author
 
 # The article form's placement inline is read-only: placements change on the curation desk,
 # through services that check capacity and write the audit log.
@@ -150,65 +150,3 @@ class AuthorAdminForm(forms.ModelForm):
 
     def clean_avatar(self):
         return _reencoded(self.cleaned_data.get("avatar"))
-
-
-class PlacementAdminForm(forms.ModelForm):
-    """Validates what services.place_article / update_placement will check again on save."""
-
-    class Meta:
-        model = Placement
-        fields = ["slot", "article", "position", "starts_at", "ends_at"]
-
-    def clean(self):
-        cleaned = super().clean()
-        slot, article = cleaned.get("slot"), cleaned.get("article")
-        if not slot or not article:
-            return cleaned
-        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", _("结束时间必须晚于开始时间。"))
-            return cleaned
-        existing = slot.placements.filter(article=article).exclude(pk=self.instance.pk)
-        if existing.exists():
-            raise ValidationError(
-                _("《%(title)s》已经在「%(slot)s」中。") % {"title": article, "slot": slot}
-            )
-        if not self.instance.pk or {"slot", "starts_at", "ends_at"} & set(self.changed_data):
-            services.check_capacity(
-                slot=slot,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                exclude=self.instance if self.instance.pk else None,
-            )
-        return cleaned
-
-
-class PlacementProposalForm(forms.ModelForm):
-    class Meta:
-        model = PlacementProposal
-        fields = ["slot", "article", "starts_at", "ends_at", "note"]
-
-    def clean(self):
-        cleaned = super().clean()
-        slot, article = cleaned.get("slot"), cleaned.get("article")
-        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", _("结束时间必须晚于开始时间。"))
-        if slot and article:
-            if slot.placements.filter(article=article).exists():
-                raise ValidationError(
-                    _("《%(title)s》已经在「%(slot)s」中。") % {"title": article, "slot": slot}
-                )
-            pending = slot.proposals.filter(
-                article=article, status=PlacementProposal.Status.PENDING
-            )
-            if pending.exists():
-                raise ValidationError(
-                    _("《%(title)s》已有一条待审核的「%(slot)s」提名。")
-                    % {"title": article, "slot": slot}
-                )
-        return cleaned
-
-
-class RejectProposalForm(forms.Form):
-    reason = forms.CharField(label=_("拒绝理由"), required=False, max_length=500)

@@ -1,8 +1,6 @@
 """import_site(): bring a Hugo site's pages in as articles, one transaction per file."""
 
-import datetime as dt
 import hashlib
-import json
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -13,9 +11,9 @@ from django.utils import timezone
 
 from articles.hugo import frontmatter
 from articles.hugo.body import resolve_images
+from articles.hugo.digest import HUGO_SLOTS, import_digest, state_digest
 from articles.hugo.issues import issues_written_by_importer
 from articles.hugo.lookups import TermCache
-from articles.hugo.mapping import SLOT_KEYS
 from articles.hugo.media import ImageProblem, ImageStore
 from articles.hugo.permalinks import urlize
 from articles.hugo.pipeline import Task, prepared_in_order
@@ -39,7 +37,6 @@ from articles.text.sanitize import sanitize_html
 from articles.text.slugs import MAX_SLUG_LENGTH
 
 __all__ = ["ImportReport", "SiteError", "import_site", "state_digest"]
-HUGO_SLOTS = sorted(set(SLOT_KEYS.values()))
 
 
 @dataclass
@@ -317,7 +314,7 @@ class _Run:
         slots = [key for key in fields.slots if key in self.slots]
         article.imported_at = timezone.now()
         # Of the body as save() will store it (sanitised, renditions), so it matches the row.
-        state = _digest(
+        state = import_digest(
             article,
             [a.pk for a in authors],
             [t.name for t in tags],
@@ -400,45 +397,3 @@ class _Run:
 
 def _unique(rows):
     return list({row.pk: row for row in rows}.values())
-
-
-def _digest(article, author_ids, tag_names, topic_ids, slot_keys, *, body=None):
-    """What the import wrote, as one hash: if the article no longer matches it, an editor
-    changed it since. body: the body about to be saved, when article.body is not it yet."""
-    published = (
-        article.published_at.astimezone(dt.UTC).isoformat() if article.published_at else None
-    )
-    state = [
-        article.title,
-        article.slug,
-        article.description,
-        article.body if body is None else body,
-        article.featured_image.name if article.featured_image else "",
-        article.featured_image_alt,
-        article.featured_image_caption,
-        article.section_id,
-        article.status,
-        published,
-        article.weight,
-        article.lightbox,
-        article.extra,
-        list(author_ids),
-        sorted(tag_names),
-        sorted(topic_ids),
-        sorted(slot_keys),
-    ]
-    text = json.dumps(state, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
-
-
-def state_digest(article):
-    authors = ArticleAuthor.objects.filter(article=article).order_by("position", "pk")
-    return _digest(
-        article,
-        authors.values_list("author_id", flat=True),
-        TaggedArticle.objects.filter(content_object=article).values_list("tag__name", flat=True),
-        article.topics.values_list("pk", flat=True),
-        Placement.objects.filter(article=article, slot__key__in=HUGO_SLOTS).values_list(
-            "slot__key", flat=True
-        ),
-    )

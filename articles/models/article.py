@@ -232,24 +232,32 @@ class Article(models.Model):
             self.edit_version = (self.edit_version or 0) + 1
         super().save(*args, **kwargs)
 
+    def _labels(self, kind):
+        """The `kind` list attach_labels() (articles.reading.labels) read with the article, or
+        None when it was not asked for."""
+        return self.__dict__.get("labels", {}).get(kind)
+
     @property
     def byline(self):
-        """Authors in byline order (read with the article by for_cards() / for_listing())."""
-        if "labels" in self.__dict__:
-            return self.labels.authors
-        return [link.author for link in self.article_authors.all()]
+        """Authors in byline order."""
+        authors = self._labels("authors")
+        if authors is None:
+            authors = list(
+                Author.objects.filter(article_links__article=self).order_by(
+                    "article_links__position", "article_links__pk"
+                )
+            )
+        return authors
 
     @property
     def topic_list(self):
-        if "labels" in self.__dict__:
-            return self.labels.topics
-        return list(self.topics.all())
+        topics = self._labels("topics")
+        return list(self.topics.all()) if topics is None else topics
 
     @property
     def tag_list(self):
-        if "labels" in self.__dict__:
-            return self.labels.tags
-        return list(self.tags.all())
+        tags = self._labels("tags")
+        return list(self.tags.all()) if tags is None else tags
 
     @property
     def is_visible(self):

@@ -4,9 +4,9 @@ Through Django a hit cost about 250 µs of CPU, most of it not the cache: the ha
 request_started/finished signals (close_old_connections), the middleware stack around the page
 cache and the response's way back out through it. The cache holds each page with every header
 the reader gets (PageCacheMiddleware is first in MIDDLEWARE), so a hit needs only the request
-object and the same rules: this wrapper builds a WSGIRequest and asks caching.serve_from_cache()
+object and the same rules: this wrapper builds a WSGIRequest and asks middleware.serve_from_cache()
 for the status, headers and body that PageCacheMiddleware would wrap in a response (the same
-function, caching.cached_page(), answers both), and writes them out as WSGIHandler would.
+function, middleware.cached_page(), answers both), and writes them out as WSGIHandler would.
 
 Everything else goes to Django unchanged, which then applies the same rules again: a request
 the cache may not answer (POST, a session cookie, the admin, a host outside ALLOWED_HOSTS,

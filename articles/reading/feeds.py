@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
-from articles.models import Article, Author, Section, Tag, Topic
+from articles.models import Article
+from articles.reading.labels import attach_labels
 
 FEED_SIZE = 30
 _ROOT_RELATIVE = re.compile(r'(\s(?:src|href)=")(/[^/"][^"]*|/)"')
@@ -71,7 +72,8 @@ class LatestArticlesFeed(Feed):
 
     def items(self, obj=None):
         articles = self.narrow(Article.objects.published(), obj)
-        return articles.for_listing().order_by("-published_at", "-pk")[:FEED_SIZE]
+        newest = articles.for_cards().order_by("-published_at", "-pk")[:FEED_SIZE]
+        return attach_labels(newest)
 
     def item_title(self, item):
         return item.title
@@ -130,47 +132,24 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 
 class TaxonomyFeed(LatestArticlesFeed):
-    model = None
-    filter_field = None
+    """The RSS feed of one section, topic, tag or author (articles.reading.taxonomies)."""
+
+    def __init__(self, taxonomy):
+        super().__init__()
+        self.taxonomy = taxonomy
+        self.url_name = f"articles:{taxonomy.feed_url_name}"
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.model, slug=slug)
+        return get_object_or_404(self.taxonomy.model, slug=slug)
 
     def narrow(self, articles, obj):
-        return articles.filter(**{self.filter_field: obj})
+        return articles.filter(**{self.taxonomy.article_field: obj})
 
 
-class SectionFeed(TaxonomyFeed):
-    model, filter_field, url_name = Section, "section", "articles:section-feed"
-
-
-class SectionAtomFeed(SectionFeed):
-    feed_type, url_name = ContentAtom, "articles:section-feed-atom"
+class TaxonomyAtomFeed(TaxonomyFeed):
+    feed_type = ContentAtom
     subtitle = LatestArticlesFeed.plain_description
 
-
-class TopicFeed(TaxonomyFeed):
-    model, filter_field, url_name = Topic, "topics", "articles:topic-feed"
-
-
-class TopicAtomFeed(TopicFeed):
-    feed_type, url_name = ContentAtom, "articles:topic-feed-atom"
-    subtitle = LatestArticlesFeed.plain_description
-
-
-class TagFeed(TaxonomyFeed):
-    model, filter_field, url_name = Tag, "tags", "articles:tag-feed"
-
-
-class TagAtomFeed(TagFeed):
-    feed_type, url_name = ContentAtom, "articles:tag-feed-atom"
-    subtitle = LatestArticlesFeed.plain_description
-
-
-class AuthorFeed(TaxonomyFeed):
-    model, filter_field, url_name = Author, "authors", "articles:author-feed"
-
-
-class AuthorAtomFeed(AuthorFeed):
-    feed_type, url_name = ContentAtom, "articles:author-feed-atom"
-    subtitle = LatestArticlesFeed.plain_description
+    def __init__(self, taxonomy):
+        super().__init__(taxonomy)
+        self.url_name = f"articles:{taxonomy.atom_url_name}"

@@ -6,27 +6,21 @@ querysets in Python costs several times what the database needs to answer them (
 against 0.1 ms each, docs/PERFORMANCE.md). Here the relations are one UNION ALL of plain joins,
 written from the models' table and column names, the same SQL on SQLite and PostgreSQL.
 
-`ArticleQuerySet.with_labels()` asks for it; the querysets the public pages use
-(`for_cards()`, `for_listing()`) do, so `article.byline`, `article.topic_list` and
-`article.tag_list` cost no query of their own. Without it those properties fall back to the
-article's related managers (a query each).
+The views call attach_labels() on the articles of a page, the way prefetch_related_objects() is
+called, so `article.byline`, `article.topic_list` and `article.tag_list` cost no query of their
+own. What was not asked for is not there: those properties then read the database (a query
+each), so they are never wrong, only slower. Authors, topics and tags built here carry only
+id, name and slug; their other fields are deferred and load on first access.
 """
-
-from dataclasses import dataclass, field
 
 from django.db import connections
 from django.utils import timezone
 
+from articles.models import Article, ArticleAuthor, Author, Tag, TaggedArticle, Topic
+
 AUTHORS, TOPICS, TAGS = "authors", "topics", "tags"
 KINDS = (AUTHORS, TOPICS, TAGS)
 PREVIOUS, NEXT = "previous", "next"
-
-
-@dataclass
-class Labels:
-    authors: list = field(default_factory=list)
-    topics: list = field(default_factory=list)
-    tags: list = field(default_factory=list)
 
 
 def _q(connection, name):
@@ -37,8 +31,6 @@ def _relation_sql(kind, connection):
     """SELECT article id, kind, id, name, slug, then the sort keys (position, name, link id)
     of one relation, for the article ids bound at {ids}: authors in byline order, topics and
     tags by name as their models' Meta.ordering has them."""
-    from articles.models import Article, ArticleAuthor, Author, Tag, TaggedArticle, Topic
-
     q = lambda name: _q(connection, name)  # noqa: E731 - local shorthand
     if kind == AUTHORS:
         link, target = ArticleAuthor._meta, Author._meta
@@ -63,8 +55,6 @@ def _relation_sql(kind, connection):
 def _neighbour_sql(kind, connection):
     """The visible article just before or after (published_at, id), by publish time then id,
     so articles published in the same second are neither skipped nor repeated."""
-    from articles.models import Article
-
     q = lambda name: _q(connection, name)  # noqa: E731 - local shorthand
     table = q(Article._meta.db_table)
     if kind == PREVIOUS:
@@ -79,15 +69,23 @@ def _neighbour_sql(kind, connection):
     )
 
 
-def attach(articles, kinds=KINDS, *, neighbours=False, using="default"):
-    """Set `labels` (and with neighbours, `previous_article` / `next_article`) on each article,
-    in one statement whatever the number of articles. Names are ordered as the models order
-    them (topics and tags by name), authors in byline order."""
-    from articles.models import Article, Author, Tag, Topic
+def _partial(model, using, **values):
+    """An instance as the database gave it, with only these fields loaded: the others are
+    deferred, so reading one (an author's bio) loads it instead of showing a blank."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(using, names, [values[name] for name in names])
 
-    articles = [article for article in articles if article.pk is not None]
+
+def attach_labels(articles, kinds=KINDS, *, neighbours=False, using=None):
+    """Set `labels` ({kind: [objects]} for each of `kinds`) and, with neighbours,
+    `previous_article` / `next_article` on each article, in one statement whatever the number
+    of articles. Names are ordered as the models order them (topics and tags by name), authors
+    in byline order. Returns the articles as a list."""
+    listed = list(articles)
+    articles = [article for article in listed if article.pk is not None]
     if not articles or not (kinds or neighbours):
-        return articles
+        return listed
+    using = using or articles[0]._state.db or "default"
     connection = connections[using]
     ids = ", ".join(["%s"] * len(articles))
     parts, params = [], []
@@ -105,11 +103,11 @@ def attach(articles, kinds=KINDS, *, neighbours=False, using="default"):
             params += [article.pk, visible, now, moment, article.pk]
     by_id = {article.pk: article for article in articles}
     for article in articles:
-        article.labels = Labels()
+        article.labels = {kind: [] for kind in kinds}
         if neighbours:
             article.previous_article = article.next_article = None
     if not parts:
-        return articles
+        return listed
     sql = " UNION ALL ".join(parts) + " ORDER BY 1, 2, 6, 7, 8"
     makers = {AUTHORS: Author, TOPICS: Topic, TAGS: Tag}
     with connection.cursor() as cursor:
@@ -118,7 +116,9 @@ def attach(articles, kinds=KINDS, *, neighbours=False, using="default"):
     for article_id, kind, pk, name, slug, *_sort_keys in rows:
         article = by_id[article_id]
         if kind in makers:
-            getattr(article.labels, kind).append(makers[kind](pk=pk, name=name, slug=slug))
+            label = _partial(makers[kind], using, id=pk, name=name, slug=slug)
+            article.labels[kind].append(label)
         else:
-            setattr(article, f"{kind}_article", Article(pk=pk, title=name, slug=slug))
-    return articles
+            neighbour = _partial(Article, using, id=pk, title=name, slug=slug)
+            setattr(article, f"{kind}_article", neighbour)
+    return listed

@@ -19,7 +19,7 @@ RELATED_CACHE_SECONDS = 60
 def _sharing(article):
     """The link rows (article id per shared topic or tag) of every article that shares a
     topic or a tag with `article`, as one UNION ALL queryset; None when it has neither (its
-    topics and tags come with it from for_listing())."""
+    topics and tags come with it from attach_labels())."""
     topic_ids = [topic.pk for topic in article.topic_list]
     tag_ids = [tag.pk for tag in article.tag_list]
     if not topic_ids and not tag_ids:

@@ -4,7 +4,8 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
-from articles.models import Article, Author, Section, Tag, Topic
+from articles.models import Article
+from articles.reading.taxonomies import TAXONOMIES
 
 
 class ArticleSitemap(Sitemap):
@@ -24,45 +25,29 @@ class ArticleSitemap(Sitemap):
 
 
 class TaxonomySitemap(Sitemap):
-    """Pages of sections, topics, tags or authors that list at least one visible article."""
+    """Pages of one taxonomy (articles.reading.taxonomies) that list a visible article."""
 
-    model = None
-    article_field = None  # how Article points at the model
     changefreq = "daily"
-    priority = 0.5
+
+    def __init__(self, taxonomy):
+        self.taxonomy = taxonomy
+        self.priority = taxonomy.sitemap_priority
 
     def items(self):
         latest = (
             Article.objects.published()
-            .filter(**{self.article_field: OuterRef("pk")})
+            .filter(**{self.taxonomy.article_field: OuterRef("pk")})
             .order_by("-published_at")
             .values("published_at")[:1]
         )
         return (
-            self.model.objects.annotate(latest=Subquery(latest))
+            self.taxonomy.model.objects.annotate(latest=Subquery(latest))
             .filter(latest__isnull=False)
             .order_by("pk")
         )
 
     def lastmod(self, obj):
         return obj.latest
-
-
-class SectionSitemap(TaxonomySitemap):
-    model, article_field = Section, "section"
-
-
-class TopicSitemap(TaxonomySitemap):
-    model, article_field = Topic, "topics"
-
-
-class TagSitemap(TaxonomySitemap):
-    model, article_field = Tag, "tags"
-
-
-class AuthorSitemap(TaxonomySitemap):
-    model, article_field = Author, "authors"
-    priority = 0.3
 
 
 class PageSitemap(Sitemap):
@@ -79,8 +64,5 @@ class PageSitemap(Sitemap):
 SITEMAPS = {
     "pages": PageSitemap,
     "articles": ArticleSitemap,
-    "sections": SectionSitemap,
-    "topics": TopicSitemap,
-    "tags": TagSitemap,
-    "authors": AuthorSitemap,
+    **{taxonomy.sitemap: TaxonomySitemap(taxonomy) for taxonomy in TAXONOMIES},
 }

@@ -10,9 +10,10 @@ from django.views.generic import (
     YearArchiveView,
 )
 
-from articles.models import Article, Author, Placement, Section, Tag, Topic
+from articles.models import Article, Placement
 from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
 from articles.reading import related as reading
+from articles.reading.labels import AUTHORS, attach_labels
 from articles.reading.pagination import ReadingOrderPaginator, reading_order_slice
 from articles.search import highlight as highlighting
 from articles.search import query as search
@@ -51,13 +52,13 @@ class HomeView(TemplateView):
             Article.objects.published().for_cards(),
             start=0,
             stop=settings.NEWSROOM["HOME_LATEST"],
-            cached=True,
+            list_key=("all",),
         )
         return context
 
 
 class ArticleListView(ListView):
-    """A paginated list of visible articles, pinned first; subclasses narrow it."""
+    """A paginated list of visible articles, pinned first; TaxonomyArticleListView narrows it."""
 
     template_name = "articles/article_list.html"
     context_object_name = "articles"
@@ -65,12 +66,26 @@ class ArticleListView(ListView):
     paginator_class = ReadingOrderPaginator
     heading_object = None
 
+    def list_key(self):
+        """Names this list's rows for the kept counts and page ids (ReadingOrderPaginator)."""
+        return ("all",)
+
     def narrow(self, queryset):
         return queryset
 
     def get_queryset(self):
         # ReadingOrderPaginator puts it in reading order (pinned first) with index-only queries.
         return self.narrow(Article.objects.published()).for_cards()
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return self.paginator_class(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            list_key=self.list_key(),
+            **kwargs,
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -81,32 +96,16 @@ class ArticleListView(ListView):
 
 
 class TaxonomyArticleListView(ArticleListView):
-    model_for_heading = None
-    filter_field = None
+    """The articles of one section, topic, tag or author (articles.reading.taxonomies)."""
+
+    taxonomy = None
+
+    def list_key(self):
+        return (self.taxonomy.name, self.heading_object.pk)
 
     def narrow(self, queryset):
-        self.heading_object = get_object_or_404(self.model_for_heading, slug=self.kwargs["slug"])
-        return queryset.filter(**{self.filter_field: self.heading_object})
-
-
-class TagDetailView(TaxonomyArticleListView):
-    model_for_heading = Tag
-    filter_field = "tags"
-
-
-class SectionDetailView(TaxonomyArticleListView):
-    model_for_heading = Section
-    filter_field = "section"
-
-
-class TopicDetailView(TaxonomyArticleListView):
-    model_for_heading = Topic
-    filter_field = "topics"
-
-
-class AuthorDetailView(TaxonomyArticleListView):
-    model_for_heading = Author
-    filter_field = "authors"
+        self.heading_object = get_object_or_404(self.taxonomy.model, slug=self.kwargs["slug"])
+        return queryset.filter(**{self.taxonomy.article_field: self.heading_object})
 
 
 class ArticleDetailView(DetailView):
@@ -116,18 +115,20 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        # The article and its section, then its byline, topics, tags and the previous and
-        # next visible articles in one more statement (articles.reading.labels).
-        articles = Article.objects.for_listing().with_labels(neighbours=True)
+        articles = Article.objects.for_cards()
         if self.request.user.is_staff:
             return articles
         return articles.published()
 
     def get_object(self, queryset=None):
+        """The article and its section, then its byline, topics, tags and the previous and
+        next visible articles in one more statement (articles.reading.labels)."""
         try:
-            return super().get_object(queryset)
+            article = super().get_object(queryset)
         except Http404:
             raise Http404("没有这篇文章") from None
+        attach_labels([article], neighbours=True)
+        return article
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -165,6 +166,7 @@ class SearchView(ListView):
         context = super().get_context_data(**kwargs)
         context["query"] = self.query
         context["results_capped"] = search.is_capped(context["paginator"].count)
+        attach_labels(context["articles"], (AUTHORS,))
         for article in context["articles"]:
             article.title_highlighted = highlighting.highlight(article.title, self.query)
             article.excerpt = highlighting.result_excerpt(article, self.query)
@@ -196,6 +198,11 @@ class ArchiveMixin:
 
     def get_queryset(self):
         return Article.objects.published().for_cards()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        attach_labels(context["articles"], (AUTHORS,))
+        return context
 
 
 class ArchiveYearView(ArchiveMixin, YearArchiveView):

@@ -271,7 +271,7 @@ def search(queryset, query):
 
 
 class SearchResults(Sequence):
-    """Ranked ids in memory; the articles of a page (with the queryset's prefetches) are
+    """Ranked ids in memory; the articles of a page (with the queryset's select_related) are
     fetched when the paginator slices it."""
 
     def __init__(self, queryset, ids):

@@ -3,7 +3,8 @@
 A list page is twenty cards, and rendering a card (template nodes, a picture, the byline's
 reverse() calls) is most of the page's time. The same articles' cards appear on the home page,
 the lists and the taxonomy pages, so each process keeps the HTML of recent cards, keyed by the
-content generation (articles/pagecache/state.py: any save of what a card shows starts a new one), the
+content generation (articles/pagecache/generation.py: any save of what a card shows starts a
+new one), the
 language, the article and what differs by page (pinned badge, eager image).
 """
 

@@ -12,13 +12,12 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from articles.models import Article, Author, Section, Tag, Topic
+from articles.models import Article
+from articles.reading.taxonomies import BY_MODEL
 
 register = template.Library()
 
 OG_LOCALES = {"zh-hans": "zh_CN", "en": "en_US"}
-# Per-taxonomy feed URL names (articles/urls.py).
-FEED_NAMES = {Section: "section", Topic: "topic", Tag: "tag", Author: "author"}
 # json_script's escapes: the JSON can't close the <script> element or open a comment.
 _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
@@ -88,14 +87,14 @@ def page_meta(context):
         meta.description = (
             getattr(heading, "description", "") or getattr(heading, "bio", "") or meta.description
         )
-        name = FEED_NAMES.get(type(heading))
-        if name:
+        taxonomy = BY_MODEL.get(type(heading))
+        if taxonomy:
             kwargs = {"slug": heading.slug}
             meta.feeds.append(
                 (
                     heading.name,
-                    reverse(f"articles:{name}-feed", kwargs=kwargs),
-                    reverse(f"articles:{name}-feed-atom", kwargs=kwargs),
+                    reverse(f"articles:{taxonomy.feed_url_name}", kwargs=kwargs),
+                    reverse(f"articles:{taxonomy.atom_url_name}", kwargs=kwargs),
                 )
             )
     return meta
@@ -109,7 +108,7 @@ def json_ld(data):
 
 @register.simple_tag(takes_context=True)
 def news_article_json_ld(context, article):
-    """schema.org NewsArticle for an article page (authors read with it by for_listing())."""
+    """schema.org NewsArticle for an article page (authors attached with it by attach_labels())."""
     request = context["request"]
     home = request.build_absolute_uri(reverse("articles:home"))
     data = {

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 
 from articles.demo.content import ARTICLES, AUTHORS, SECTIONS, TOPICS
 from articles.demo.images import demo_image
+from articles.hugo.importer import import_site
 from articles.media.renditions import make_article_renditions
 from articles.models import Article, ArticleAuthor, Author, Placement, Section, Slot, Topic
 from articles.text.slugs import pinyin_slug
@@ -49,8 +50,6 @@ class Command(BaseCommand):
             self._ensure_admin()
 
     def _import_seed(self):
-        from articles.hugo.importer import import_site
-
         report = import_site(site_dir=DEMO_SITE)
         for warning in report.warnings:
             self.stdout.write(f"  seed warning: {warning['file']}: {warning['message']}")
