@@ -15,7 +15,7 @@ urlpatterns = [
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
-    path("archive/<int:year>/", views.ArchiveYearView.as_view(), name="archive-year"),
+    re_path(r"^archive/(?P<year>[0-9]{4})/$", views.ArchiveYearView.as_view(), name="archive-year"),
     re_path(
         r"^archive/(?P<year>[0-9]{4})/(?P<month>0[1-9]|1[0-2])/$",
         views.ArchiveMonthView.as_view(),

@@ -3,7 +3,7 @@
     DJANGO_SETTINGS_MODULE=newsroom.settings N=100000 python bench/seed_bench.py
 
 Chinese titles and bodies come from a fixed pool of generated sentences; each sentence is
-segmented with jieba once (articles.search.query.segment_for_index), and an article's search document
+segmented with jieba once (articles.text.segment.segment_for_index), and an article's search document
 is the join of its sentences' segments -- the same words save() would index, since sentences end
 in punctuation. Each article is about a few subjects, so word frequencies look like a news
 site's: 元宇宙 in about half the articles, 上海 in a fifth, a few site words at 0.2-10%, and
@@ -46,7 +46,7 @@ from articles.models import (  # noqa: E402
     TaggedArticle,
     Topic,
 )
-from articles.search.query import segment_for_index  # noqa: E402
+from articles.text.segment import segment_for_index  # noqa: E402
 
 BATCH = 2000
 # Subject words and the share of articles about them (on top of two Zipf-drawn dictionary names).

@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from the environme
 defaults run on a laptop with nothing installed (SQLite under var/, local-memory cache, media/).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -68,7 +69,7 @@ MIDDLEWARE = [
     "articles.pagecache.middleware.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.routers.ReplicaReadsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "newsroom.csp.PolicyByPageMiddleware",  # django-csp's, choosing the policy per page
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -249,7 +250,15 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_MINUTES", "15")) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0")) or None
+# The client's address (newsroom/client_ip.py): REMOTE_ADDR, or if that is a proxy in
+# TRUSTED_PROXIES the X-Forwarded-For entry it appended (right-most first, at most
+# TRUSTED_PROXY_COUNT hops). Defaults: docs/nginx.conf's nginx on the app server itself.
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
+TRUSTED_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "1"))
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(item, strict=False))
+    for item in env_list("TRUSTED_PROXIES", default="127.0.0.1,::1")
+]
 
 NEWSROOM = {
     "SITE_NAME": os.environ.get("SITE_NAME", "元宇宙导航"),
@@ -267,6 +276,8 @@ CKEDITOR_5_CONFIGS = {
     "default": {
         "language": "zh-cn",
         "toolbar": {
+            # No mediaEmbed button: bodies keep no players. A media embed that still arrives
+            # (a pasted video URL) is saved as a plain link, as the import writes its videos.
             "items": [
                 "heading",
                 "|",
@@ -281,7 +292,6 @@ CKEDITOR_5_CONFIGS = {
                 "insertTable",
                 "|",
                 "imageUpload",
-                "mediaEmbed",
                 "code",
                 "codeBlock",
                 "|",
@@ -355,16 +365,16 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 # Nothing on the site is meant to be framed, not even by itself.
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy (django-csp 4): scripts only from our own origin, no inline script
-# anywhere (the admin and CKEditor 5 pass their config as JSON script tags). Inline styles stay
-# allowed because CKEditor 5 writes style attributes into its UI and the content it edits.
-# MEDIA_HOSTS adds an image host when media moves to object storage.
+# Content-Security-Policy (django-csp 4): no inline script anywhere (the admin and CKEditor 5
+# pass their config as JSON script tags), no inline style on public pages: newsroom/csp.py gives
+# styles back to the admin and to article pages that load GLightbox. Violations go to
+# /csp-report/ (newsroom/csp_report.py, logged at WARNING). MEDIA_HOSTS adds image hosts.
 _MEDIA_HOSTS = env_list("MEDIA_HOSTS")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "blob:", *_MEDIA_HOSTS],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
@@ -374,5 +384,7 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
+        "report-uri": ["/csp-report/"],
+        "report-to": "csp-endpoint",
     }
 }

@@ -12,6 +12,7 @@ from django.views.static import serve as serve_file
 
 from articles.media.uploads import editor_upload
 from articles.reading.sitemaps import SITEMAPS
+from newsroom.csp_report import csp_report
 
 admin.site.site_header = _("元宇宙导航 · 编辑部")
 admin.site.site_title = _("编辑部")
@@ -26,6 +27,8 @@ urlpatterns = [
     # django-ckeditor-5's own upload view stores the file as sent, under the sender's name: its
     # URL name now leads to ours, which re-encodes the image and names the file itself.
     path("ckeditor5/image_upload/", editor_upload, name="ck_editor_5_upload_file"),
+    # Browsers report Content-Security-Policy violations here (settings: report-uri, report-to).
+    path("csp-report/", csp_report, name="csp-report"),
     path("sitemap.xml", sitemap_view, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",

@@ -403,3 +403,91 @@ def test_desk_pages_render_in_both_languages(staff_client, make_article, languag
         response = staff_client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Content-Language"] == language
+
+
+# Ordering weight: a moderator's decision, refused to others and logged -----------------------
+
+
+@pytest.mark.parametrize("role", ["Writer", "Editor"])
+def test_weight_is_not_offered_and_a_crafted_weight_is_refused(
+    client, role_user, make_article, role
+):
+    user = login(client, role_user, role)
+    article = make_article(title="想置顶", status=Article.Status.DRAFT, created_by=user, weight=7)
+    data = admin_form(client, change_url(article))
+    assert "weight" not in data  # shown read-only, not an input
+    data.update(title="偷偷置顶", weight="-100")
+
+    response = client.post(change_url(article), data)
+
+    assert response.status_code == 200
+    assert "你没有调整权重的权限" in response.text
+    article.refresh_from_db()
+    assert (article.title, article.weight) == ("想置顶", 7)
+    assert not PlacementLog.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["Writer", "Editor"])
+def test_a_crafted_weight_on_a_new_article_is_refused(client, role_user, role):
+    login(client, role_user, role)
+    data = add_form(client)
+    data.update(title="新稿置顶", body="<p>正文</p>", weight="-1")
+
+    response = client.post(reverse("admin:articles_article_add"), data)
+
+    assert response.status_code == 200
+    assert "你没有调整权重的权限" in response.text
+    assert not Article.objects.filter(title="新稿置顶").exists()
+
+
+def test_editor_saving_an_article_that_has_a_weight_keeps_it(editor_client, make_article):
+    article = make_article(title="有权重", weight=3)
+    data = admin_form(editor_client, change_url(article))
+    data["title"] = "编辑改了标题"
+
+    assert editor_client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.weight) == ("编辑改了标题", 3)
+    assert not PlacementLog.objects.exists()
+
+
+def test_moderator_sets_the_weight_and_it_is_logged(moderator_client, make_article):
+    article = make_article(title="审核定权重", weight=5)
+    data = admin_form(moderator_client, change_url(article))
+    assert data["weight"] == "5"
+
+    data["weight"] = "1"
+    assert moderator_client.post(change_url(article), data).status_code == 302
+    data = admin_form(moderator_client, change_url(article))
+    data["weight"] = ""
+    assert moderator_client.post(change_url(article), data).status_code == 302
+    data = admin_form(moderator_client, change_url(article))
+    data["title"] = "只改标题"
+    assert moderator_client.post(change_url(article), data).status_code == 302
+
+    article.refresh_from_db()
+    assert article.weight is None
+    logs = list(PlacementLog.objects.order_by("pk"))
+    assert [(log.action, log.changes) for log in logs] == [
+        (PlacementLog.Action.WEIGHT, {"weight": {"from": 5, "to": 1}}),
+        (PlacementLog.Action.WEIGHT, {"weight": {"from": 1, "to": None}}),
+    ]
+    assert all(log.user == moderator_client.user and log.slot is None for log in logs)
+    assert all(log.article == article for log in logs)
+    assert logs[0].get_action_display() == "调整权重"
+
+
+def test_moderator_adding_an_article_with_a_weight_is_logged(moderator_client):
+    data = add_form(moderator_client)
+    data.update(title="新稿有权重", body="<p>正文</p>", weight="2")
+
+    assert moderator_client.post(reverse("admin:articles_article_add"), data).status_code == 302
+
+    article = Article.objects.get(title="新稿有权重")
+    assert article.weight == 2
+    log = PlacementLog.objects.get()
+    assert (log.action, log.article, log.changes) == (
+        PlacementLog.Action.WEIGHT,
+        article,
+        {"weight": {"from": None, "to": 2}},
+    )

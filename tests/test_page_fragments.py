@@ -69,7 +69,7 @@ def test_scheduled_article_joins_related_lists_at_its_minute_with_the_cache_warm
         assert "定时相关" in related_block()
 
 
-def test_section_menu_follows_a_new_renamed_and_deleted_section(client):
+def test_section_menu_follows_a_new_renamed_and_deleted_section(client, make_article):
     from articles.models import Section
 
     def menu():
@@ -78,6 +78,8 @@ def test_section_menu_follows_a_new_renamed_and_deleted_section(client):
 
     assert "链游" not in menu()
     section = Section.objects.create(name="链游", slug="games")
+    assert "链游" not in menu()  # nothing published in it yet
+    make_article(section=section)
     assert "链游" in menu()
     section.name = "链游世界"
     section.save()

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from articles.models import Article
 from articles.search import highlight as highlighting
@@ -494,3 +495,34 @@ def test_result_excerpt_is_best_excerpt_of_summary_and_body(description, body, q
     article = Article(description=description, body=body)
     expected = highlighting.best_excerpt([description, plain_text(body)], query)
     assert highlighting.result_excerpt(article, query) == expected
+
+
+SPECIALS = "他说：\"你好\" & 'x' <b>粗</b>"
+
+
+@pytest.mark.parametrize("query", ["quot", "amp", "lt", "gt", "x27", "39", "b"])
+def test_highlighting_never_lands_inside_an_entity(query):
+    """The text's own words are matched, never the entities escaping made of its quotes,
+    ampersands and angle brackets."""
+    text = SPECIALS.replace("<b>", "").replace("</b>", "") if query == "b" else SPECIALS
+
+    assert highlighting.highlight(text, query) == escape(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "query", "expected"),
+    [
+        ('"quot"', "quot", "&quot;<mark>quot</mark>&quot;"),
+        ("amp & amp", "amp", "<mark>amp</mark> &amp; <mark>amp</mark>"),
+        ("<lt>", "lt", "&lt;<mark>lt</mark>&gt;"),
+        ("a&b", "a&b", "<mark>a&amp;b</mark>"),
+    ],
+)
+def test_highlighting_marks_the_words_and_escapes_the_pieces(text, query, expected):
+    assert highlighting.highlight(text, query) == expected
+
+
+def test_excerpt_highlighting_keeps_entities_whole():
+    excerpt = highlighting.excerpt('他说 "quot" 与 & 的用法', "quot")
+
+    assert excerpt == "他说 &quot;<mark>quot</mark>&quot; 与 &amp; 的用法"

@@ -84,6 +84,28 @@ def test_a_success_before_the_limit_resets_the_count(client, editor, axes_on):
         assert _attempt(client, "wrong").status_code == 200
 
 
+def _via_nginx(client, password, forwarded_for, username="editor"):
+    """A login as docs/nginx.conf forwards it: from 127.0.0.1, the client appended last."""
+    return client.post(
+        LOGIN,
+        {"username": username, "password": password, "next": "/admin/"},
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_a_lockout_is_per_username_and_client_address(client, editor, axes_on):
+    """Five failures from one reader behind nginx do not lock the editor out elsewhere, and a
+    spoofed X-Forwarded-For neither spreads the attempts nor frames a colleague."""
+    for n in range(4):
+        assert _via_nginx(client, "wrong", f"198.51.100.{n}, 203.0.113.9").status_code == 200
+    assert _via_nginx(client, "wrong", "10.0.0.8, 203.0.113.9").status_code == 429
+    assert _via_nginx(client, "correct-horse-42", "203.0.113.9").status_code == 429
+    assert _via_nginx(client, "correct-horse-42", "203.0.113.9, 10.0.0.8").status_code == 302
+    assert client.session["_auth_user_id"] == str(editor.pk)
+
+
 def test_admin_url_prefix_comes_from_the_environment():
     code = (
         "import django; django.setup(); from django.urls import reverse; "

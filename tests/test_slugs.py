@@ -1,7 +1,8 @@
 import pytest
+from django.core.exceptions import ValidationError
 
 from articles.models import Article, Section, Tag
-from articles.text.slugs import pinyin_slug
+from articles.text.slugs import clean_slug, pinyin_slug, validate_slug_script
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,76 @@ def test_cjk_slug_in_url_resolves(client, make_article):
 
     assert response.status_code == 200
     assert "中文网址" in response.text
+
+
+# Editors' slugs: no look-alikes
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "раураl",  # Cyrillic р, а, у beside Latin l: looks like "paypal"
+        "gооgle",  # Cyrillic о
+        "αpple",  # Greek alpha
+        "ѕhang-hai",  # Cyrillic dze
+    ],
+)
+def test_slugs_mixing_alphabets_are_refused(slug):
+    with pytest.raises(ValidationError) as refused:
+        validate_slug_script(slug)
+    assert refused.value.code == "slug_mixed_scripts"
+    with pytest.raises(ValidationError):
+        clean_slug(slug)
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "shang-hai-zai-yuan-yu-zhou",
+        "新闻",
+        "元宇宙-web3",
+        "web3-0",
+        "москва",
+        "αθήνα",
+        "東京-とうきょう",
+        "2024-nian",
+    ],
+)
+def test_pinyin_chinese_and_single_alphabet_slugs_pass(slug):
+    validate_slug_script(slug)
+    assert clean_slug(slug) == slug
+
+
+@pytest.mark.parametrize(
+    ("typed", "normal"),
+    [("ｎｅｗｓ", "news"), ("ｗｅｂ３", "web3"), ("news①", "news1"), ("ﬁle", "file")],
+)
+def test_compatibility_characters_are_normalised_or_refused(typed, normal):
+    assert clean_slug(typed) == normal
+    with pytest.raises(ValidationError) as refused:
+        validate_slug_script(typed)
+    assert refused.value.code == "slug_not_normalised"
+
+
+def test_fullwidth_look_alike_mixing_is_refused_after_normalising():
+    with pytest.raises(ValidationError):
+        clean_slug("ｐаураl")
+
+
+def test_admin_refuses_a_look_alike_slug_and_keeps_the_text(admin_client, make_article):
+    from django.urls import reverse
+
+    from tests.admin_forms import admin_form
+
+    article = make_article(title="原标题")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = admin_form(admin_client, url)
+    form["slug"] = "раураl"  # Cyrillic а and р among Latin letters
+    form["body"] = "<p>编辑刚写的正文</p>"
+
+    response = admin_client.post(url, form)
+
+    assert response.status_code == 200  # the form again, with the error
+    assert "混用了不同字母表" in response.text and "编辑刚写的正文" in response.text
+    article.refresh_from_db()
+    assert article.slug != "раураl"

@@ -212,11 +212,13 @@ def test_only_signed_in_staff_may_upload(client, django_user_model, url):
     def attempt():
         return client.post(url, {"upload": SimpleUploadedFile("p.png", picture("PNG"))})
 
-    assert attempt().status_code == 302  # anonymous: to the login page
+    # 403, not a redirect to the login page: that would name a hidden ADMIN_URL.
+    refused = {403}
+    assert attempt().status_code in refused  # anonymous
     reader = django_user_model.objects.create_user(username="reader", password="x")
     client.force_login(reader)
-    assert attempt().status_code == 302  # signed in but not staff
-    assert client.get(url).status_code in {302, 405}
+    assert attempt().status_code in refused  # signed in but not staff
+    assert client.get(url).status_code in {302, 403, 405}
     assert stored_files() == []
 
 
@@ -282,3 +284,46 @@ def test_avatar_is_reencoded_without_exif(staff_client):
     assert staff_client.post(url, data).status_code == 302
     stored = Author.objects.get().avatar.read()
     assert SCRIPT not in stored and b"SpyCam" not in stored
+
+
+# -- sizes the WebP renditions cannot take: a form error, not a 500 at save ---------------
+
+OVERSIZED = {
+    "wider-than-webp": ((16384, 8), "16383"),
+    "taller-than-webp": ((8, 16384), "16383"),
+    "a-sliver": ((16000, 1), "100"),
+}
+
+
+@pytest.mark.parametrize("size,limit", OVERSIZED.values(), ids=OVERSIZED.keys())
+def test_featured_image_webp_cannot_take_is_a_form_error(staff_client, size, limit):
+    url = reverse("admin:articles_article_add")
+    data = form_data(staff_client, url, form_id="article_form")
+    data |= {"title": "超宽题图", "featured_image_alt": "图"}
+    data["featured_image"] = SimpleUploadedFile("wide.png", picture("PNG", size=size))
+    staff_client.raise_request_exception = False
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    assert limit in response.text and "超宽题图" in response.text
+    assert not Article.objects.exists()
+    assert stored_files() == []
+
+
+def test_the_largest_side_webp_takes_is_accepted_with_its_renditions(staff_client):
+    url = reverse("admin:articles_article_add")
+    data = form_data(staff_client, url, form_id="article_form")
+    data |= {"title": "最宽题图", "featured_image_alt": "图"}
+    data["featured_image"] = SimpleUploadedFile("wide.png", picture("PNG", size=(16383, 200)))
+
+    assert staff_client.post(url, data).status_code == 302
+    assert any(path.endswith(".webp") for path in stored_files())
+
+
+def test_editor_upload_refuses_an_image_webp_cannot_take(upload):
+    response = upload(picture("PNG", size=(16384, 8)), "wide.png", "image/png")
+
+    assert response.status_code == 400
+    assert "16383" in response.json()["error"]["message"]
+    assert stored_files() == []

@@ -228,3 +228,35 @@ def test_hugo_import_of_payloads_gives_safe_pages(tmp_path, client, staff_client
     assert_page_is_safe(
         staff_client, reverse("admin:articles_article_changelist"), own=ADMIN_SCRIPTS
     )
+
+
+URL_DIFFERENTIALS = [
+    '<iframe src="https://evil.example\\@www.youtube.com/embed/1"></iframe>',
+    '<iframe src="https://evil.example&#x5c;@www.youtube.com/embed/2"></iframe>',
+    '<iframe src="https://evil.example@www.youtube.com/embed/3"></iframe>',
+    '<iframe src="https:\\\\evil.example/embed/4"></iframe>',
+    '<a href="/\\evil.example/5">5</a>',
+    '<a href="\\/evil.example/6">6</a>',
+    '<a href="https://www.youtube.com&#9;@evil.example/7">7</a>',
+    '<img src="/&#92;evil.example/8.png">',
+    '<img src="/a.png" srcset="https://www.youtube.com@evil.example/9.png 2x">',
+    '<input type="image" src="https://evil.example/10.png" autofocus onfocus="alert(10)">',
+]
+
+
+def test_url_parser_differentials_reach_no_page_or_feed(client, make_article, settings):
+    settings.SANITIZER_IFRAME_HOSTS = ["www.youtube.com"]
+    article = make_article(title="网址", body="".join(URL_DIFFERENTIALS), tags=["网址"])
+    tag = article.tags.get()
+
+    urls = [
+        article.get_absolute_url(),
+        reverse("articles:feed"),
+        reverse("articles:feed-atom"),
+        reverse("articles:tag-feed", kwargs={"slug": tag.slug}),
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "evil.example" not in response.content.decode(), url
+    assert "<input" not in article.body and "<iframe" not in article.body

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag as TaggitTag
 
+from articles.admin.params import CheckedLookupsMixin
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.storage import StorageErrorAdminMixin
 from articles.editorial import permissions, revisions, services
@@ -18,6 +19,7 @@ from articles.models import (
     Author,
     ContentIssue,
     Placement,
+    PlacementLog,
     Section,
     Slot,
     Tag,
@@ -80,7 +82,9 @@ class PlacementFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(StorageErrorAdminMixin, RevisionAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    CheckedLookupsMixin, StorageErrorAdminMixin, RevisionAdminMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
     inlines = [ArticleAuthorInline, TaggedArticleInline, PlacementInline]
     list_display = [
@@ -162,6 +166,8 @@ class ArticleAdmin(StorageErrorAdminMixin, RevisionAdminMixin, admin.ModelAdmin)
         fields = list(super().get_readonly_fields(request, obj))
         if not permissions.can_publish(request.user):
             fields += permissions.PUBLISH_FIELDS
+        if not permissions.can_moderate(request.user):
+            fields += permissions.ORDERING_FIELDS
         return fields
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -176,6 +182,23 @@ class ArticleAdmin(StorageErrorAdminMixin, RevisionAdminMixin, admin.ModelAdmin)
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         make_article_renditions(obj)
+        if "weight" in form.changed_data:
+            self._log_weight_change(
+                request, obj, old=form.initial.get("weight") if change else None
+            )
+
+    @staticmethod
+    def _log_weight_change(request, article, *, old):
+        """A weight lifts the article above newer ones on every list: a placement decision,
+        kept in the placement audit log (only moderators get the field, get_readonly_fields)."""
+        PlacementLog.objects.create(
+            action=PlacementLog.Action.WEIGHT,
+            user=request.user,
+            slot=None,
+            article=article,
+            article_title=article.title[:200],
+            changes={"weight": {"from": old, "to": article.weight}},
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -289,7 +312,7 @@ class ArticleAdmin(StorageErrorAdminMixin, RevisionAdminMixin, admin.ModelAdmin)
 
 
 @admin.register(Author)
-class AuthorAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
+class AuthorAdmin(CheckedLookupsMixin, StorageErrorAdminMixin, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["name", "slug", "user"]
     search_fields = ["name", "slug"]
@@ -297,13 +320,13 @@ class AuthorAdmin(StorageErrorAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Section, Topic)
-class TaxonomyAdmin(admin.ModelAdmin):
+class TaxonomyAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
 
@@ -313,7 +336,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContentIssue)
-class ContentIssueAdmin(admin.ModelAdmin):
+class ContentIssueAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     """Problems the Hugo import found; an issue disappears when a save of its article fixes it."""
 
     list_display = ["kind", "article_link", "message", "created_at"]

@@ -9,12 +9,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.params import CheckedLookupsMixin, is_id
 from articles.curation import services
 from articles.editorial import permissions
 from articles.models import Placement, PlacementProposal, Slot
@@ -41,7 +43,7 @@ STATE_LABELS = {
 
 
 @admin.register(Slot)
-class SlotAdmin(admin.ModelAdmin):
+class SlotAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "key", "capacity", "position"]
     list_editable = ["capacity", "position"]
 
@@ -129,16 +131,20 @@ class WindowForm(forms.Form):
     )
 
 
+def _row(queryset, pk):
+    """The row, or 404 for an id that is missing, malformed or too large for the column."""
+    if not is_id(pk):
+        raise Http404
+    return get_object_or_404(queryset, pk=pk)
+
+
 def _placement(request):
-    return get_object_or_404(
-        Placement.objects.select_related("slot", "article"), pk=request.POST.get("placement")
-    )
+    return _row(Placement.objects.select_related("slot", "article"), request.POST.get("placement"))
 
 
 def _proposal(request):
-    return get_object_or_404(
-        PlacementProposal.objects.select_related("slot", "article"),
-        pk=request.POST.get("proposal"),
+    return _row(
+        PlacementProposal.objects.select_related("slot", "article"), request.POST.get("proposal")
     )
 
 
@@ -158,7 +164,7 @@ def _move(request):
 
 
 def _reorder(request):
-    slot = get_object_or_404(Slot, pk=request.POST.get("slot"))
+    slot = _row(Slot.objects.all(), request.POST.get("slot"))
     ids = [pk for pk in request.POST.get("order", "").replace(" ", "").split(",") if pk]
     if not all(pk.isdigit() for pk in ids):
         raise ValidationError(_("顺序格式不对。"))
@@ -200,7 +206,7 @@ def _approve(request):
 
 def _reject(request):
     proposal = _proposal(request)
-    reason = request.POST.get("reason", "")[:500]
+    reason = request.POST.get("reason", "").replace("\x00", "")[:500]  # PostgreSQL refuses NUL
     services.reject_proposal(proposal=proposal, by=request.user, reason=reason)
     return _("已拒绝《%(title)s》的「%(slot)s」提名。") % {
         "title": proposal.article,

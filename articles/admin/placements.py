@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.admin.desk import STATE_LABELS, placement_state
+from articles.admin.params import CheckedLookupsMixin, valid_ids
 from articles.curation import services
 from articles.curation.forms import PlacementAdminForm, PlacementProposalForm
 from articles.editorial import permissions
@@ -26,7 +27,7 @@ class _ModerateMixin:
 
 
 @admin.register(Placement)
-class PlacementAdmin(admin.ModelAdmin):
+class PlacementAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     form = PlacementAdminForm
     list_display = ["article", "slot", "position", "starts_at", "ends_at", "state", "created_by"]
     list_filter = ["slot"]
@@ -38,7 +39,7 @@ class PlacementAdmin(admin.ModelAdmin):
         return ["slot", "article"] if obj else []
 
     def get_changeform_initial_data(self, request):
-        return {key: value for key, value in request.GET.items() if key in ("slot", "article")}
+        return valid_ids(request.GET, ("slot", "article"))
 
     @admin.display(description=_("状态"))
     def state(self, obj):
@@ -78,7 +79,7 @@ class PlacementAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlacementProposal)
-class PlacementProposalAdmin(_ModerateMixin, admin.ModelAdmin):
+class PlacementProposalAdmin(CheckedLookupsMixin, _ModerateMixin, admin.ModelAdmin):
     form = PlacementProposalForm
     list_display = [
         "article",
@@ -99,7 +100,7 @@ class PlacementProposalAdmin(_ModerateMixin, admin.ModelAdmin):
         return False  # proposals are decided with the actions below or on the desk
 
     def get_changeform_initial_data(self, request):
-        return {key: value for key, value in request.GET.items() if key in ("slot", "article")}
+        return valid_ids(request.GET, ("slot", "article"))
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -159,6 +160,7 @@ CHANGE_LABELS = {
     "proposed_by": _("提名人"),
     "before": _("原顺序"),
     "after": _("新顺序"),
+    "weight": _("权重"),
 }
 
 
@@ -173,7 +175,7 @@ def _readable_change(value):
 
 
 @admin.register(PlacementLog)
-class PlacementLogAdmin(admin.ModelAdmin):
+class PlacementLogAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     list_display = ["created_at", "action", "slot", "article_title", "user", "change_summary"]
     list_filter = ["action", "slot", ("user", admin.RelatedOnlyFieldListFilter), "created_at"]
     list_select_related = ["slot", "user"]

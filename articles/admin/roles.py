@@ -10,6 +10,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.params import CheckedLookupsMixin
 from articles.editorial import permissions
 
 User = get_user_model()
@@ -25,7 +26,7 @@ def _group_duties(group):
     return permissions.ROLE_SUMMARIES.get(group.name, "—")
 
 
-class RoleGroupAdmin(GroupAdmin):
+class RoleGroupAdmin(CheckedLookupsMixin, GroupAdmin):
     list_display = ["name", _group_role, _group_duties]
 
 
@@ -35,7 +36,7 @@ def _user_roles(user):
     return "、".join(str(permissions.role_label(name)) for name in names) or "—"
 
 
-class RoleUserAdmin(UserAdmin):
+class RoleUserAdmin(CheckedLookupsMixin, UserAdmin):
     list_display = [*UserAdmin.list_display, _user_roles]
 
     def get_queryset(self, request):

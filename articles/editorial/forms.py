@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.editorial import permissions, revisions
 from articles.media.images import clean_image
 from articles.models import Article, Author
+from articles.text.slugs import clean_slug
 
 # The article form's placement inline is read-only: placements change on the curation desk,
 # through services that check capacity and write the audit log.
@@ -37,6 +38,20 @@ def _posts_placement_changes(data):
     return False
 
 
+def _posts_a_new_weight(posted, current):
+    """The posted weight differs from the stored one (blank meaning none; anything that is not
+    a whole number counts as a change, so it is refused rather than guessed at)."""
+    if posted is None:
+        return False
+    posted = str(posted).strip()
+    if not posted:
+        return current is not None
+    try:
+        return int(posted) != current
+    except ValueError:
+        return True
+
+
 class ArticleAdminForm(forms.ModelForm):
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
@@ -53,6 +68,9 @@ class ArticleAdminForm(forms.ModelForm):
         self.conflict = None
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.edit_version
+
+    def clean_slug(self):
+        return clean_slug(self.cleaned_data.get("slug"))
 
     def clean_featured_image(self):
         return _reencoded(self.cleaned_data.get("featured_image"))
@@ -83,6 +101,13 @@ class ArticleAdminForm(forms.ModelForm):
                     _("你没有发布权限：状态和发布时间只能由编辑或审核人员修改。"),
                     code="publish_denied",
                 )
+        if not permissions.can_moderate(self.user) and _posts_a_new_weight(
+            self.data.get(self.add_prefix("weight")), self.instance.weight
+        ):
+            raise ValidationError(
+                _("你没有调整权重的权限：文章权重只能由审核人员修改。"),
+                code="weight_denied",
+            )
         if _posts_placement_changes(self.data):
             raise ValidationError(
                 _("推荐位不能在文章表单里修改：编辑请提名，审核人员请到推荐位编辑台操作。"),
@@ -147,6 +172,9 @@ class AuthorAdminForm(forms.ModelForm):
     class Meta:
         model = Author
         fields = ["name", "slug", "bio", "avatar", "user"]
+
+    def clean_slug(self):
+        return clean_slug(self.cleaned_data.get("slug"))
 
     def clean_avatar(self):
         return _reencoded(self.cleaned_data.get("avatar"))

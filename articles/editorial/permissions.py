@@ -26,6 +26,9 @@ ROLE_SUMMARIES = {
 
 # Fields only someone who may publish can set.
 PUBLISH_FIELDS = ("status", "published_at")
+# Fields only someone who decides placements can set: an article's ordering weight lifts it
+# above every newer article on every list, a pin in all but name (audited like a placement).
+ORDERING_FIELDS = ("weight",)
 
 
 def role_label(name):

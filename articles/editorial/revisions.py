@@ -37,7 +37,10 @@ TRACKED_FIELDS = [
 ]
 # Restoring brings back the words, not the publication state: publishing and unpublishing
 # stay explicit actions of someone allowed to do them.
-RESTORED_FIELDS = [name for name in TRACKED_FIELDS if name not in ("status", "published_at")]
+# Publishing and ordering weight are decisions of their own roles, never brought back by a restore.
+RESTORED_FIELDS = [
+    name for name in TRACKED_FIELDS if name not in ("status", "published_at", "weight")
+]
 LONG_TEXT_FIELDS = {"body", "description"}
 
 if not reversion.is_registered(Article):

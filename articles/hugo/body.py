@@ -10,7 +10,7 @@ from articles.hugo.markdown import render_body
 from articles.hugo.media import ImageProblem
 from articles.models import ContentIssue
 
-_IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_IMG_START = re.compile(r"<img\b", re.IGNORECASE)
 _SRC = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)
 
 
@@ -20,8 +20,30 @@ def render_article_body(text, *, file, images, is_markdown=True):
     return resolve_images(html, unknown=unknown, file=file, images=images)
 
 
+def img_tags(html):
+    """(start, end) of every <img ...> in html, in linear time: a regex like <img\b[^>]*>
+    looks for the ">" again from every "<img" when there is none (quadratic)."""
+    pos = 0
+    while start := _IMG_START.search(html, pos):
+        end = html.find(">", start.end())
+        if end < 0:
+            return
+        yield start.start(), end + 1
+        pos = end + 1
+
+
+def replace_img_tags(html, replace):
+    """html with each <img ...> tag replaced by replace(tag)."""
+    out, pos = [], 0
+    for start, end in img_tags(html):
+        out += [html[pos:start], replace(html[start:end])]
+        pos = end
+    out.append(html[pos:])
+    return "".join(out)
+
+
 def has_images(html):
-    return _IMG.search(html) is not None
+    return next(img_tags(html), None) is not None
 
 
 def resolve_images(html, *, unknown, file, images):
@@ -36,8 +58,7 @@ def resolve_images(html, *, unknown, file, images):
         for name in dict.fromkeys(unknown)
     ]
 
-    def replace(match):
-        tag = match.group(0)
+    def replace(tag):
         src = _SRC.search(tag)
         if not src:
             return tag
@@ -70,4 +91,4 @@ def resolve_images(html, *, unknown, file, images):
 
     if not has_images(html):
         return html, problems
-    return _IMG.sub(replace, html), problems
+    return replace_img_tags(html, replace), problems

@@ -6,6 +6,13 @@ from dataclasses import dataclass
 
 import yaml
 
+from articles.hugo.limits import (
+    MAX_ALIAS_EXPANSION,
+    MAX_FRONT_MATTER_BYTES,
+    MAX_NESTING,
+    size_text,
+)
+
 
 class FrontMatterError(ValueError):
     pass
@@ -66,6 +73,8 @@ def split(text):
             raise FrontMatterError("JSON front matter is nested too deeply") from exc
         if not isinstance(meta, dict):
             raise FrontMatterError("JSON front matter is not an object")
+        _check_size(stripped[:end], "JSON")
+        _check_nesting(meta, "JSON")
         return Page("json", meta, stripped[end:].lstrip("\n"))
     return Page("", {}, text)
 
@@ -80,13 +89,8 @@ def _delimited(text, fence, fmt, load):
 
 
 def _load_yaml(source):
-    try:
-        loader = _TextDatesLoader if len(source) <= _C_LOADER_MAX_CHARS else _PureTextDatesLoader
-        meta = yaml.load(source, Loader=loader)  # noqa: S506 (a SafeLoader subclass)
-    except RecursionError as exc:
-        raise FrontMatterError("YAML front matter is nested too deeply") from exc
-    except yaml.YAMLError as exc:
-        raise FrontMatterError(f"YAML front matter: {exc}".replace("\n", " ")) from exc
+    _check_size(source, "YAML")
+    meta = load_yaml(source, what="YAML front matter")
     if meta is None:
         return {}
     if not isinstance(meta, dict):
@@ -94,13 +98,105 @@ def _load_yaml(source):
     return meta
 
 
-def _load_toml(source):
+def load_yaml(source, *, what):
+    """YAML text -> data, timestamps left as text, refused (FrontMatterError) when nested
+    deeper than MAX_NESTING or when aliases would repeat more than MAX_ALIAS_EXPANSION of it:
+    a few hundred bytes of nested aliases (a "billion laughs") otherwise become gigabytes
+    once the data is copied into extra."""
+    loader_class = _TextDatesLoader if len(source) <= _C_LOADER_MAX_CHARS else _PureTextDatesLoader
+    loader = loader_class(source)
     try:
-        return tomllib.loads(source)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_graph(node, what)
+        return loader.construct_document(node)
+    except RecursionError as exc:
+        raise FrontMatterError(f"{what} is nested too deeply") from exc
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"{what}: {exc}".replace("\n", " ")) from exc
+    finally:
+        loader.dispose()
+
+
+def _check_graph(root, what):
+    """Walk the composed nodes once (an alias is the same node object again), counting each
+    node's size as written (distinct) and as the data would hold it (expanded)."""
+    expanded = {}  # id(node) -> (characters + nodes, depth) of the node with aliases expanded
+    distinct = 0
+    on_path = set()
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if children_done:
+            on_path.discard(key)
+            own = 1 + (len(node.value) if isinstance(node, yaml.ScalarNode) else 0)
+            size = own + sum(expanded[id(child)][0] for child in children)
+            depth = 1 + max((expanded[id(child)][1] for child in children), default=0)
+            if depth > MAX_NESTING:
+                raise FrontMatterError(f"{what} is nested too deeply (over {MAX_NESTING} levels)")
+            expanded[key] = (size, depth)
+            distinct += own
+            continue
+        if key in expanded:
+            continue
+        if key in on_path:
+            raise FrontMatterError(f"{what}: an alias refers to the anchor it is inside")
+        on_path.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in expanded)
+    added = expanded[id(root)][0] - distinct
+    if added > MAX_ALIAS_EXPANSION:
+        raise FrontMatterError(
+            f"{what}: aliases would repeat {added:,} characters and values, over the "
+            f"{MAX_ALIAS_EXPANSION:,} allowed; refused"
+        )
+
+
+def _children(node):
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    return []
+
+
+def _load_toml(source):
+    _check_size(source, "TOML")
+    try:
+        meta = tomllib.loads(source)
     except RecursionError as exc:
         raise FrontMatterError("TOML front matter is nested too deeply") from exc
     except tomllib.TOMLDecodeError as exc:
         raise FrontMatterError(f"TOML front matter: {exc}") from exc
+    _check_nesting(meta, "TOML")
+    return meta
+
+
+def _check_size(source, fmt):
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > MAX_FRONT_MATTER_BYTES:
+        raise FrontMatterError(
+            f"{fmt} front matter too large: {size_text(size)}, over the "
+            f"{size_text(MAX_FRONT_MATTER_BYTES)} limit"
+        )
+
+
+def _check_nesting(meta, fmt):
+    """JSON and TOML share nothing between values: a plain walk is linear."""
+    stack = [(meta, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise FrontMatterError(
+                f"{fmt} front matter is nested too deeply (over {MAX_NESTING} levels)"
+            )
+        if isinstance(value, dict):
+            stack.extend((child, depth + 1) for child in value.values())
+        elif isinstance(value, list):
+            stack.extend((child, depth + 1) for child in value)
 
 
 def dump_yaml(meta):

@@ -3,22 +3,22 @@
 import hashlib
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.hugo import frontmatter
 from articles.hugo.body import resolve_images
 from articles.hugo.digest import HUGO_SLOTS, import_digest, state_digest
 from articles.hugo.issues import issues_written_by_importer
+from articles.hugo.limits import MAX_FILE_BYTES, LimitError, check_body
 from articles.hugo.lookups import TermCache
+from articles.hugo.mapping import bounded_extra
 from articles.hugo.media import ImageProblem, ImageStore
-from articles.hugo.permalinks import urlize
 from articles.hugo.pipeline import Task, prepared_in_order
 from articles.hugo.redirects import RedirectWriter
-from articles.hugo.site import SiteError, content_files, open_site
+from articles.hugo.selection import select_pages
+from articles.hugo.site import Refused, SiteError, open_site
 from articles.media.renditions import make_article_renditions
 from articles.models import (
     Article,
@@ -72,12 +72,15 @@ def import_site(
     overwrite=False,
     progress=None,
     jobs=1,
+    max_file_bytes=MAX_FILE_BYTES,
 ):
     """Import every default-language page of the Hugo site at site_dir.
 
     Raises SiteError when site_dir is not a readable site and ValueError for an unknown tz.
     progress(done, total, path) is called after each file. jobs > 1: that many worker
     processes render pages ahead; this process alone writes, file by file, in order.
+    A content file over max_file_bytes, or whose real path leaves site_dir, is not read:
+    it is listed under failed with the reason (limits.py has every other bound).
     """
     try:
         ZoneInfo(tz)
@@ -85,9 +88,15 @@ def import_site(
         raise ValueError(f"unknown timezone {tz!r}") from exc
     site = open_site(site_dir)
     report = ImportReport()
-    pages, term_info = _select(site, report, sections=sections)
+    pages, term_info = select_pages(site, report, sections=sections, max_file_bytes=max_file_bytes)
     run = _Run(
-        site=site, report=report, tz=tz, dry_run=dry_run, overwrite=overwrite, term_info=term_info
+        site=site,
+        report=report,
+        tz=tz,
+        dry_run=dry_run,
+        overwrite=overwrite,
+        term_info=term_info,
+        max_file_bytes=max_file_bytes,
     )
     staged = ((file, run.stage(file)) for file in pages)
     in_order = prepared_in_order(staged, jobs=jobs, taxonomies=site.taxonomies, tz=tz)
@@ -117,61 +126,11 @@ def _sqlite_commits_without_fsync():
             cursor.execute(f"PRAGMA synchronous={int(before)}")
 
 
-def _select(site, report, *, sections):
-    """Pick the pages to import; read section and term _index files for titles."""
-    default = site.default_language
-    wanted = {s.strip("/") for s in sections} if sections else None
-    by_key = {}
-    term_info = {}
-    for file in content_files(site):
-        if file.lang and file.lang != default:
-            report.skipped.append(file.rel)  # another language: see docs/HUGO.md
-            continue
-        if file.is_branch_index:
-            _read_term_info(site, file, term_info, report)
-            continue
-        if wanted is not None and file.section not in wanted:
-            continue
-        key = (str(Path(file.rel).parent), file.stem)
-        other = by_key.get(key)
-        if other is None or (file.lang and not other.lang):
-            if other is not None:
-                report.skipped.append(other.rel)
-                report.warn(other.rel, f"same page as {file.rel} in the default language; skipped")
-            by_key[key] = file
-        else:
-            report.skipped.append(file.rel)
-            report.warn(file.rel, f"same page as {other.rel} in the default language; skipped")
-    return sorted(by_key.values(), key=lambda f: f.rel), term_info
-
-
-def _read_term_info(site, file, term_info, report):
-    parts = Path(file.rel).parent.parts
-    if len(parts) == 1:
-        kind, term = "categories", parts[0]
-    elif len(parts) == 2 and parts[0] == "categories":
-        kind, term = "categories", parts[1]
-    elif len(parts) == 2 and parts[0] in site.topic_taxonomies:
-        kind, term = "topics", parts[1]
-    else:
-        return
-    try:
-        meta = frontmatter.split(frontmatter.decode(file.path.read_bytes())).meta
-    except (OSError, frontmatter.FrontMatterError) as exc:
-        report.warn(file.rel, f"section page unreadable, ignored: {exc}")
-        return
-    title = str(meta.get("title") or "").strip()
-    term_info[(kind, urlize(term).casefold())] = {
-        "title": title,
-        "description": str(meta.get("description") or "").strip(),
-        "slug": str(meta.get("slug") or "").strip(),
-    }
-
-
 class _Run:
-    def __init__(self, *, site, report, tz, dry_run, overwrite, term_info):
+    def __init__(self, *, site, report, tz, dry_run, overwrite, term_info, max_file_bytes):
         self.site, self.report, self.tz = site, report, tz
         self.dry_run, self.overwrite = dry_run, overwrite
+        self.max_file_bytes = max_file_bytes
         self.images = ImageStore(site=site, dry_run=dry_run)
         self.authors = TermCache(Author, match_slugs=False)
         self.tags = TermCache(Tag, match_slugs=False)
@@ -191,9 +150,9 @@ class _Run:
     def stage(self, file):
         """Read the file; -> a Task to prepare, or "unchanged", or a failure for the report."""
         try:
-            raw = file.path.read_bytes()
-        except OSError as exc:
-            return {"file": file.rel, "error": f"unreadable: {exc.strerror}"}
+            raw = file.read(max_bytes=self.max_file_bytes)
+        except Refused as exc:
+            return {"file": file.rel, "error": str(exc)}
         file_digest = self._file_digest(file, raw)
         pk, stored = self.known.get(file.rel, (None, ""))
         if pk and stored[:32] == file_digest and not self.overwrite:
@@ -235,7 +194,8 @@ class _Run:
             self._rollback()
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
             self._rollback()
-            self.report.failed.append({"file": rel, "error": f"{type(exc).__name__}: {exc}"})
+            error = str(exc) if isinstance(exc, LimitError) else f"{type(exc).__name__}: {exc}"
+            self.report.failed.append({"file": rel, "error": error})
             return
         else:
             for cache in self._caches:
@@ -266,7 +226,8 @@ class _Run:
         if file.is_bundle:
             for sibling in sorted(file.path.parent.iterdir()):
                 if sibling.is_file() and sibling != file.path:
-                    digest.update(f"{sibling.name}:{sibling.stat().st_size};".encode())
+                    size = sibling.stat(follow_symlinks=False).st_size
+                    digest.update(f"{sibling.name}:{size};".encode())
         return digest.hexdigest()[:32]
 
     def _write(self, file, prepared, article, file_digest, warnings):
@@ -304,6 +265,7 @@ class _Run:
             article.body = prepared.clean_body
         else:
             article.body = sanitize_html(html)
+            check_body(article.body)  # images stored: the body changed since the worker's check
             derived = derive_text(
                 title=article.title, description=article.description, body=article.body
             )
@@ -362,7 +324,7 @@ class _Run:
             return
         if isinstance(found, tuple):  # remote: nothing is downloaded
             message = f"featuredImage: remote image {ref!r} not downloaded; kept in extra"
-            article.extra["featuredImage"] = ref
+            article.extra = bounded_extra({**article.extra, "featuredImage": ref}, warnings)
             issues.append((ContentIssue.Kind.REMOTE_IMAGE, message, f"featuredImage: {ref}"))
             warnings.append(message)
             article.featured_image = ""

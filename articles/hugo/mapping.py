@@ -1,9 +1,11 @@
 """Front matter -> article fields: which key means what (docs/HUGO.md has the table)."""
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 from articles.hugo.dates import parse_date
+from articles.hugo.limits import MAX_DESCRIPTION_CHARS, MAX_EXTRA_BYTES, size_text
 
 MAPPED_KEYS = {
     "title",
@@ -91,13 +93,18 @@ def map_front_matter(meta, *, taxonomies, tz):
     authors, link = _authors(meta)
     if link and "authorLink" not in extra:
         extra["authorLink"] = link
+    description = _text(meta.get("description"))
+    if len(description) > MAX_DESCRIPTION_CHARS:
+        warnings.append(
+            f"description cut to {MAX_DESCRIPTION_CHARS} of {len(description)} characters"
+        )
     return Fields(
         title=title[:200],
         published_at=published_at,
         updated_at=updated_at,
         draft=_bool(meta.get("draft")),
         authors=authors,
-        description=_text(meta.get("description")),
+        description=description[:MAX_DESCRIPTION_CHARS],
         featured_image=_featured_image(meta),
         tags=[t[:100] for t in _terms(meta.get("tags"))],
         section=categories[0][:100] if categories else "",
@@ -108,10 +115,27 @@ def map_front_matter(meta, *, taxonomies, tz):
         slug=_text(meta.get("slug")),
         url=_text(meta.get("url")),
         aliases=_terms(meta.get("aliases")),
-        extra=extra,
+        extra=bounded_extra(extra, warnings),
         warnings=warnings,
         lastmod_before_date=lastmod_before_date,
     )
+
+
+def bounded_extra(extra, warnings):
+    """extra as stored on the article, at most MAX_EXTRA_BYTES of JSON: keys are kept in
+    order while they fit; the others are dropped, each with a warning."""
+    kept, total = {}, 0
+    for key, value in extra.items():
+        size = len(json.dumps({key: value}, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        if total + size > MAX_EXTRA_BYTES:  # a few bytes too many, never too few
+            warnings.append(
+                f"front matter key {key!r} dropped: {size_text(size)} would take extra over its "
+                f"{size_text(MAX_EXTRA_BYTES)} limit"
+            )
+            continue
+        kept[key] = value
+        total += size
+    return kept
 
 
 def _text(value):

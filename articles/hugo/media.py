@@ -1,6 +1,7 @@
 """Images a Hugo page points at: found in the bundle or static/, re-encoded into media.
 
-Nothing is downloaded: remote images stay where they are and are reported.
+Nothing is downloaded: remote images stay where they are and are reported. Nothing outside the
+site is read: a path or a symlink whose real path leaves SITE_DIR is refused and reported.
 """
 
 import hashlib
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -72,12 +74,10 @@ class ImageStore:
         root = self.site.root.resolve()
         for candidate in candidates:
             try:
-                resolved = candidate.resolve()
-            except OSError:
+                resolved = candidate.resolve()  # symlinks followed
+            except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop
                 continue
-            if not resolved.is_relative_to(root) and not resolved.is_relative_to(
-                self.site.content_dir.resolve()
-            ):
+            if not resolved.is_relative_to(root):
                 return ImageProblem(
                     ContentIssue.Kind.BROKEN_IMAGE_PATH, ref, f"image path '{ref}' leaves the site"
                 )
@@ -93,6 +93,14 @@ class ImageStore:
         if source in self._stored:
             return self._stored[source]
         try:
+            size = Path(source).stat().st_size
+            if size > settings.UPLOAD_MAX_BYTES:  # what clean_image() refuses: don't read it
+                return ImageProblem(
+                    ContentIssue.Kind.UNREADABLE_IMAGE,
+                    ref,
+                    f"image '{ref}' too large ({size // 1024} KB, over the "
+                    f"{settings.UPLOAD_MAX_BYTES // 1024} KB limit)",
+                )
             raw = Path(source).read_bytes()
         except OSError as exc:
             return ImageProblem(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from articles.hugo import frontmatter
 from articles.hugo.body import has_images
+from articles.hugo.limits import LimitError, check_body
 from articles.hugo.mapping import Fields, MappingError, map_front_matter
 from articles.hugo.markdown import render_body
 from articles.models import DerivedText, derive_text
@@ -47,7 +48,9 @@ def prepare(task, *, taxonomies, tz):
     try:
         page = frontmatter.split(frontmatter.decode(task.raw))
         fields = map_front_matter(page.meta, taxonomies=taxonomies, tz=tz)
+        check_body(page.body, source="Markdown" if task.is_markdown else "HTML")
         html, unknown = render_body(page.body, is_markdown=task.is_markdown)
+        check_body(html)
         if fields.slug:
             slug_base = pinyin_slug(fields.slug, max_length=100, fallback="article")
         else:
@@ -57,11 +60,12 @@ def prepare(task, *, taxonomies, tz):
         )
         if not has_images(html):  # with images the body changes when they are stored
             prepared.clean_body = sanitize_html(html)
+            check_body(prepared.clean_body)
             prepared.derived = derive_text(
                 title=fields.title, description=fields.description, body=prepared.clean_body
             )
         return prepared
-    except (frontmatter.FrontMatterError, MappingError) as exc:
+    except (frontmatter.FrontMatterError, MappingError, LimitError) as exc:
         return Prepared(error=str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
         return Prepared(error=f"{type(exc).__name__}: {exc}")

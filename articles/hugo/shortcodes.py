@@ -3,15 +3,29 @@
 Known shortcodes become HTML held behind placeholders (so Markdown leaves them alone), unknown
 ones stay visible as their own source text and are reported, and the escaped documentation
 form {{</* name */>}} is shown literally and never run.
+
+The text is scanned in linear time (it may be a Writer's body, on export): a tag is
+`{{<` or `{{%`, spaces, an optional `/`, a name, then everything up to the first `>}}` or `%}}`
+(less a trailing `/`: self-closed). Once no `>}}` is left, nothing after can be a tag.
 """
 
 import re
-import shlex
 from dataclasses import dataclass, field
 from html import escape
 
-_ESCAPED = re.compile(r"\{\{([<%])/\*(.*?)\*/([>%])\}\}", re.DOTALL)
-_TAG = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)(.*?)\s*(/?)\s*([>%])\}\}", re.DOTALL)
+from articles.hugo.limits import MAX_SHORTCODE_NESTING, LimitError
+
+_ESCAPED_OPEN = re.compile(r"\{\{[<%]/\*")
+_ESCAPED_CLOSE = re.compile(r"\*/[>%]\}\}")
+_OPEN = re.compile(r"\{\{([<%])\s*+(/?)\s*+([\w./-]++)")
+_CLOSE = re.compile(r"[>%]\}\}")
+# Words as POSIX shlex reads them: whitespace is " \t\r\n"; quotes join a word; a backslash
+# escapes any character outside quotes, and only " and \ inside double quotes.
+_NEXT_WORD = re.compile(
+    r"""[ \t\r\n]*+((?:[^ \t\r\n'"\\]++|\\.|"(?:[^"\\]++|\\.)*+"|'[^']*+')++)?""", re.DOTALL
+)
+_PIECE = re.compile(r"""\\(.)|"((?:[^"\\]|\\.)*)"|'([^']*)'|([^'"\\]+)""", re.DOTALL)
+_ESCAPE_IN_DOUBLE = re.compile(r'\\(["\\])')
 PAIRED = {"admonition", "details"}
 KNOWN = PAIRED | {"figure", "image", "link", "bilibili", "youtube"}
 ADMONITION_TITLES = {
@@ -41,10 +55,73 @@ def placeholder(n):
     return f"\ue000{n}\ue001"
 
 
+@dataclass
+class Tag:
+    start: int
+    end: int
+    source: str  # the tag as written, {{< ... >}}
+    opener: str  # "<" or "%"
+    closing: bool  # {{< /name >}}
+    name: str
+    args: str  # the text between the name and the end, less the self-closing "/"
+    self_closed: bool
+    closer: str  # ">" or "%"
+
+
+def scan(text):
+    """Every shortcode tag in text, in order, never overlapping; linear in len(text)."""
+    pos = 0
+    while True:
+        opened = _OPEN.search(text, pos)
+        if not opened:
+            return
+        name_end = opened.end()
+        close = _CLOSE.search(text, name_end)
+        if not close:
+            return  # no end left: no tag can start after here either
+        inside = text[name_end : close.start()].rstrip()
+        self_closed = inside.endswith("/")
+        if self_closed:
+            inside = inside[:-1].rstrip()
+        yield Tag(
+            start=opened.start(),
+            end=close.end(),
+            source=text[opened.start() : close.end()],
+            opener=opened.group(1),
+            closing=bool(opened.group(2)),
+            name=opened.group(3),
+            args=inside,
+            self_closed=self_closed,
+            closer=text[close.start()],
+        )
+        pos = close.end()
+
+
+def _unescape_docs(text, result):
+    """{{</* x */>}} -> a placeholder holding the literal {{< x >}}."""
+    out, pos = [], 0
+    while True:
+        opened = _ESCAPED_OPEN.search(text, pos)
+        if not opened:
+            break
+        close = _ESCAPED_CLOSE.search(text, opened.end())
+        if not close:
+            break
+        shown = f"{{{{{text[opened.start() + 2]}{text[opened.end() : close.start()]}"
+        shown += f"{text[close.start() + 2]}}}}}"
+        out += [text[pos : opened.start()], _hold(result, escape(shown))]
+        pos = close.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def expand(text, *, render_markdown):
     """Replace shortcodes in text; render_markdown(str) -> HTML renders paired inner content."""
     result = Rendered(text="")
-    result.text = _expand(text, result, render_markdown)
+    text = _unescape_docs(text, result)
+    tags = list(scan(text))
+    closes = _pairs(tags)
+    result.text = _expand(text, tags, closes, result, render_markdown)
     return result
 
 
@@ -54,48 +131,48 @@ def _hold(result, html):
     return key
 
 
-def _expand(text, result, render_markdown):
-    text = _ESCAPED.sub(
-        lambda m: _hold(result, escape(f"{{{{{m.group(1)}{m.group(2)}{m.group(3)}}}}}")), text
-    )
+def _pairs(tags):
+    """index of a paired opener -> index of its closing tag (same name, nesting counted)."""
+    closes, open_by_name = {}, {}
+    for index, tag in enumerate(tags):
+        if tag.name not in PAIRED or tag.self_closed:
+            continue
+        stack = open_by_name.setdefault(tag.name, [])
+        if not tag.closing:
+            stack.append(index)
+        elif stack:
+            closes[stack.pop()] = index
+    return closes
+
+
+def _expand(text, tags, closes, result, render_markdown, span=None, depth=0):
+    """The text of span = (first tag, tag past the last, start, stop), shortcodes replaced."""
+    first, last, pos, stop = span or (0, len(tags), 0, len(text))
     out = []
-    pos = 0
-    while True:
-        match = _TAG.search(text, pos)
-        if not match:
-            out.append(text[pos:])
-            break
-        out.append(text[pos : match.start()])
-        closing, name = match.group(2), match.group(3)
-        args = _parse_args(match.group(4))
-        self_closed = bool(match.group(5))
-        if closing or name not in KNOWN:
-            if not closing:
-                result.unknown.append(name)
-            out.append(_hold(result, escape(match.group(0))))
-            pos = match.end()
+    index = first
+    while index < last:
+        tag = tags[index]
+        out.append(text[pos : tag.start])
+        if tag.closing or tag.name not in KNOWN:
+            if not tag.closing:
+                result.unknown.append(tag.name)
+            out.append(_hold(result, escape(tag.source)))
+            pos, index = tag.end, index + 1
             continue
-        inner, end = "", match.end()
-        if name in PAIRED and not self_closed:
-            close = _find_close(text, name, match.end())
-            if close:
-                inner, end = text[match.end() : close.start()], close.end()
-        inner_html = render_markdown(_expand(inner, result, render_markdown)) if inner else ""
-        html = RENDERERS[name](args, inner_html)
-        out.append(_hold(result, html))
-        pos = end
+        inner, pos, index = "", tag.end, index + 1
+        close = closes.get(index - 1)
+        if tag.name in PAIRED and not tag.self_closed and close is not None and close < last:
+            if depth >= MAX_SHORTCODE_NESTING:
+                raise LimitError(
+                    f"shortcodes nested more than {MAX_SHORTCODE_NESTING} deep; not imported"
+                )
+            inner_span = (index, close, tag.end, tags[close].start)
+            inner = _expand(text, tags, closes, result, render_markdown, inner_span, depth + 1)
+            pos, index = tags[close].end, close + 1
+        inner_html = render_markdown(inner) if inner else ""
+        out.append(_hold(result, RENDERERS[tag.name](_parse_args(tag.args), inner_html)))
+    out.append(text[pos:stop])
     return "".join(out)
-
-
-def _find_close(text, name, start):
-    depth = 1
-    for match in _TAG.finditer(text, start):
-        if match.group(3) != name or match.group(5):
-            continue
-        depth += -1 if match.group(2) else 1
-        if depth == 0:
-            return match
-    return None
 
 
 def _parse_args(source):
@@ -103,7 +180,7 @@ def _parse_args(source):
     args = {}
     source = source.replace("`", '"')
     try:
-        words = shlex.split(source, posix=True)
+        words = split_words(source)
     except ValueError:
         words = source.split()
     position = 0
@@ -115,6 +192,27 @@ def _parse_args(source):
             args[position] = word
             position += 1
     return args
+
+
+def split_words(source):
+    """shlex.split(source) in linear time (shlex grows each word a character at a time:
+    quadratic on a long one). Raises ValueError for an unclosed quote or a final backslash."""
+    words, pos = [], 0
+    while True:
+        match = _NEXT_WORD.match(source, pos)
+        if match.group(1) is None:
+            if match.end() != len(source):
+                raise ValueError("no closing quotation or escaped character")
+            return words
+        words.append("".join(_piece(p) for p in _PIECE.finditer(match.group(1))))
+        pos = match.end()
+
+
+def _piece(match):
+    escaped, double, single, plain = match.groups()
+    if double is not None:
+        return _ESCAPE_IN_DOUBLE.sub(r"\1", double)
+    return next(part for part in (escaped, single, plain) if part is not None)
 
 
 def _arg(args, name, position=None, default=""):
@@ -192,6 +290,10 @@ RENDERERS = {
 def escape_for_export(text):
     """Turn any shortcode-looking text in an exported body into the escaped form, so a Hugo
     build (or our importer) shows it instead of running it."""
-    return _TAG.sub(
-        lambda m: "{{" + m.group(1) + "/*" + m.group(0)[3:-3] + "*/" + m.group(6) + "}}", text
-    )
+    out, pos = [], 0
+    for tag in scan(text):
+        escaped = "{{" + tag.opener + "/*" + tag.source[3:-3] + "*/" + tag.closer + "}}"
+        out += [text[pos : tag.start], escaped]
+        pos = tag.end
+    out.append(text[pos:])
+    return "".join(out)

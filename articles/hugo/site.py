@@ -1,12 +1,14 @@
 """A Hugo site on disk: where content, static files and config are, and what the config says."""
 
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from articles.hugo.frontmatter import FrontMatterError, load_yaml
+from articles.hugo.limits import MAX_CONFIG_BYTES, MAX_FILE_BYTES, size_text
 
 CONFIG_NAMES = [
     "hugo.toml",
@@ -27,6 +29,11 @@ _LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[a-z0-9]{2,8})
 
 class SiteError(Exception):
     """SITE_DIR cannot be read as a Hugo site."""
+
+
+class Refused(Exception):
+    """A file the import does not read (outside the site, too large, unreadable); the message
+    is the report's reason."""
 
 
 @dataclass
@@ -83,12 +90,17 @@ class Site:
 
 
 def open_site(site_dir):
+    """Nothing outside SITE_DIR is read: a config or contentDir leaving it is refused here,
+    content files in content_files(), images in media.ImageStore."""
     root = Path(site_dir)
     if not root.is_dir():
         raise SiteError(f"{site_dir}: not a directory")
     config_file = next((root / n for n in CONFIG_NAMES if (root / n).is_file()), None)
-    config = _read_config(config_file) if config_file else {}
-    content_dir = root / str(config.get("contentDir") or "content")
+    config = _read_config(config_file, root) if config_file else {}
+    content_name = str(config.get("contentDir") or "content")
+    content_dir = root / content_name
+    if not inside(content_dir, root):
+        raise SiteError(f"{site_dir}: contentDir {content_name!r} leaves the site; refused")
     if not content_dir.is_dir():
         if config_file:
             raise SiteError(f"{site_dir}: has {config_file.name} but no {content_dir.name}/ folder")
@@ -110,16 +122,18 @@ def open_site(site_dir):
     )
 
 
-def _read_config(path):
+def _read_config(path, root):
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = read_limited(path, root=root, max_bytes=MAX_CONFIG_BYTES).decode("utf-8-sig")
         if path.suffix == ".toml":
             config = tomllib.loads(text)
         elif path.suffix == ".json":
             config = json.loads(text)
         else:
-            config = yaml.safe_load(text) or {}
-    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+            config = load_yaml(text, what="YAML") or {}
+    except Refused as exc:
+        raise SiteError(f"{path}: site config {exc}") from exc
+    except (UnicodeDecodeError, ValueError, FrontMatterError, RecursionError) as exc:
         raise SiteError(f"{path}: unreadable site config: {exc}") from exc
     if not isinstance(config, dict):
         raise SiteError(f"{path}: site config is not a mapping")
@@ -133,6 +147,7 @@ class ContentFile:
     stem: str  # file name without language and extension ("index", "_index", "about")
     lang: str | None
     section: str  # Hugo's section: the first folder under content/ ("" for top-level pages)
+    root: Path | None = None  # the site's folder: what read() may not leave
 
     @property
     def is_branch_index(self):
@@ -141,6 +156,37 @@ class ContentFile:
     @property
     def is_bundle(self):
         return self.stem == "index"
+
+    def read(self, *, max_bytes=MAX_FILE_BYTES):
+        """The file's bytes; raises Refused (outside the site, over max_bytes, unreadable)."""
+        return read_limited(self.path, root=self.root or self.path.parent, max_bytes=max_bytes)
+
+
+def inside(path, root):
+    """True when path, symlinks followed, is root or under it."""
+    try:
+        return Path(path).resolve().is_relative_to(Path(root).resolve())
+    except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop (< 3.13)
+        return False
+
+
+def read_limited(path, *, root, max_bytes):
+    """Read path, refusing (Refused) a file whose real path leaves root or that holds more
+    than max_bytes. Reads at most max_bytes + 1 bytes whatever the file claims to be."""
+    if not inside(path, root):
+        raise Refused("refused: a symlink to a file outside the site")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+            size = os.fstat(handle.fileno()).st_size
+    except OSError as exc:
+        raise Refused(f"unreadable: {exc.strerror}") from exc
+    if len(raw) > max_bytes:
+        raise Refused(
+            f"refused: too large ({size_text(max(size, len(raw)))}, over the "
+            f"{size_text(max_bytes)} limit for a file)"
+        )
+    return raw
 
 
 def content_files(site):
@@ -168,6 +214,7 @@ def content_files(site):
                 stem=name,
                 lang=lang,
                 section=rel_parts[0] if len(rel_parts) > 1 else "",
+                root=site.root,
             )
         )
     return found

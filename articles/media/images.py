@@ -14,6 +14,11 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+# Every image gets WebP renditions (renditions.py), and WebP cannot be wider or taller than this.
+MAX_SIDE = 16383
+# A sliver (e.g. 16000×1) scales to a rendition 0 px high, which cannot be made either; no
+# real photo or banner comes near this.
+MAX_ASPECT_RATIO = 100
 
 
 def clean_image(uploaded, *, max_bytes=None, max_pixels=None):
@@ -34,6 +39,16 @@ def clean_image(uploaded, *, max_bytes=None, max_pixels=None):
                 raise ValidationError(
                     _("图片像素过多（%(w)d×%(h)d），上限是 %(limit)d 像素。")
                     % {"w": width, "h": height, "limit": max_pixels}
+                )
+            if max(width, height) > MAX_SIDE:
+                raise ValidationError(
+                    _("图片的宽或高不能超过 %(limit)d 像素（这张是 %(w)d×%(h)d）。")
+                    % {"w": width, "h": height, "limit": MAX_SIDE}
+                )
+            if max(width, height) > MAX_ASPECT_RATIO * max(1, min(width, height)):
+                raise ValidationError(
+                    _("图片太细长（%(w)d×%(h)d）：长边不能超过短边的 %(ratio)d 倍。")
+                    % {"w": width, "h": height, "ratio": MAX_ASPECT_RATIO}
                 )
             if image_format not in FORMATS:
                 raise ValidationError(_("只接受 JPEG、PNG、GIF 或 WebP 图片。"))

@@ -142,6 +142,7 @@ class PlacementLog(models.Model):
         APPROVED = "approved", _("批准")
         REJECTED = "rejected", _("拒绝")
         REORDERED = "reordered", _("调整顺序")
+        WEIGHT = "weight", _("调整权重")
 
     slot = models.ForeignKey(
         Slot, verbose_name=_("推荐位"), null=True, on_delete=models.SET_NULL, related_name="+"

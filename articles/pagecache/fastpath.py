@@ -9,10 +9,12 @@ for the status, headers and body that PageCacheMiddleware would wrap in a respon
 function, middleware.cached_page(), answers both), and writes them out as WSGIHandler would.
 
 Everything else goes to Django unchanged, which then applies the same rules again: a request
-the cache may not answer (POST, a session cookie, the admin, a host outside ALLOWED_HOSTS,
-plain http under SECURE_SSL_REDIRECT), a miss, a content state that needs the database, any
-error (Redis down). Nothing here touches the database, so skipping the request signals leaves no
-connection behind.
+the cache may not answer (POST, the admin, a host outside ALLOWED_HOSTS, plain http under
+SECURE_SSL_REDIRECT), a miss, a content state that needs the database, any error (Redis down),
+and any request with a session cookie: whether it names a real session is a session-store
+lookup (with cached_db, a query for a made-up one), so PageCacheMiddleware makes it and answers
+a made-up one from the cache (canonical.names_a_session()). Nothing here touches the database,
+so skipping the request signals leaves no connection behind.
 """
 
 import logging

@@ -24,6 +24,8 @@ def page_cache_settings():
         "TIMEOUT": 300,
         "PROXY_MAX_AGE": 1,
         "LOCAL_BYTES": 16 * 1024 * 1024,
+        # Pages with search words (`q`) stored per generation and event window, at most.
+        "SEARCH_PAGES": 500,
         **settings.PAGE_CACHE,
     }
 

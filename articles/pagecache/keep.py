@@ -6,6 +6,7 @@ just after a change, when a streaming replica may still answer with the old rows
 content would otherwise be kept under the new generation (generation.replica_may_lag()).
 """
 
+import pickle
 from collections import OrderedDict
 from threading import Lock
 
@@ -19,7 +20,10 @@ _MISSING = object()
 def keep_shared(key, compute, *, timeout):
     """The value under `key` in the shared cache, else compute() and store it for `timeout`
     seconds (not at all under one second). `key` must name the generation it belongs to."""
-    value = cache.get(key)
+    try:
+        value = cache.get(key)
+    except (AttributeError, ImportError, pickle.UnpicklingError):
+        value = None  # written by a release whose classes had another shape or home
     if value is None:
         value = compute()
         if timeout >= 1 and not replica_may_lag():

@@ -5,7 +5,9 @@ A page is stored under a key naming the content generation and the next event
 (articles/pagecache/state.py), so a save or a scheduled moment makes it unreachable at once.
 Pages are answered from the cache twice over: by PageCacheMiddleware inside Django, and before
 Django runs at all by articles/pagecache/fastpath.py, which asks serve_from_cache() the same
-question.
+question. A page is keyed by its canonical URL, and a session cookie only counts when it names
+a real session (articles/pagecache/canonical.py), so neither a made-up query string nor a
+made-up cookie buys a render or a new entry.
 """
 
 import threading
@@ -19,6 +21,12 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from articles.pagecache.canonical import (
+    canonical_query,
+    canonicalize,
+    has_search_words,
+    names_a_session,
+)
 from articles.pagecache.generation import page_cache_settings, replica_may_lag
 from articles.pagecache.state import ContentState
 
@@ -30,29 +38,47 @@ def _has_login_session(request):
     return settings.SESSION_COOKIE_NAME in request.COOKIES
 
 
-def _may_use_cache(request):
+def _public_get(request):
     return (
         request.method in ("GET", "HEAD")
         and not request.path.startswith(PRIVATE_PREFIXES)
         and not request.path.startswith(f"/{getattr(settings, 'ADMIN_URL', 'admin/')}")
-        and not _has_login_session(request)
         # Left to SecurityMiddleware, below the cache, which redirects it to https.
         and (request.is_secure() or not settings.SECURE_SSL_REDIRECT)
     )
 
 
-def _page_key(state, request):
+def _may_use_cache(request):
+    """The fast path's rule: no session cookie at all, as it asks no session store."""
+    return _public_get(request) and not _has_login_session(request)
+
+
+def _page_key(state, request, query):
     # Pages hold absolute URLs (canonical, og:url, JSON-LD) and https responses carry HSTS, so
     # a page is only served to the scheme and host it was rendered for; get_host() refuses a
-    # host outside ALLOWED_HOSTS (DisallowedHost, a 400) before anything is looked up.
+    # host outside ALLOWED_HOSTS (DisallowedHost, a 400) before anything is looked up. The
+    # path and the canonical query (canonical.py), not the URL as sent.
     return state.key(
         "page",
         request.scheme,
         request.get_host(),
-        request.get_full_path(),
+        request.path,
+        query,
         translation.get_language_from_request(request),
         "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""),
     )
+
+
+def _within_search_budget(state, ttl):
+    """Search words are the one part of a key a client chooses freely: at most SEARCH_PAGES
+    pages with `q` are stored per generation and event window (counted in the shared cache,
+    the count living as long as a page stored with it may)."""
+    counter = state.key("search-pages")
+    cache.add(counter, 0, timeout=max(1, ttl))
+    try:
+        return cache.incr(counter) <= page_cache_settings()["SEARCH_PAGES"]
+    except ValueError:  # the count expired just now: store nothing rather than guess
+        return False
 
 
 def _may_store(request, response):
@@ -182,7 +208,7 @@ def serve_from_cache(request):
     state = ContentState.current(compute=False)
     if state is None:
         return None
-    return cached_page(request, state, _page_key(state, request))
+    return cached_page(request, state, _page_key(state, request, canonical_query(request)))
 
 
 class PageCacheMiddleware:
@@ -200,7 +226,7 @@ class PageCacheMiddleware:
 
     def __call__(self, request):
         options = page_cache_settings()
-        if not options["ENABLED"] or not _may_use_cache(request):
+        if not (options["ENABLED"] and _public_get(request) and not names_a_session(request)):
             response = self.get_response(request)
             if (
                 _has_login_session(request)
@@ -211,11 +237,13 @@ class PageCacheMiddleware:
             return response
 
         state = ContentState.current()
-        key = _page_key(state, request)
+        query = canonical_query(request)
+        key = _page_key(state, request, query)
         page = cached_page(request, state, key)
         if page is not None:
             return self._response(*page)
 
+        canonicalize(request, query)
         response = self.get_response(request)
         if not _may_store(request, response):
             return response
@@ -236,7 +264,11 @@ class PageCacheMiddleware:
             "rendered_at": int(now),
             "expires_at": now + ttl,
         }
-        if ttl >= 1 and request.method == "GET":
+        if (
+            ttl >= 1
+            and request.method == "GET"
+            and (not has_search_words(query) or _within_search_budget(state, ttl))
+        ):
             cache.set(key, entry, timeout=ttl)
         response["X-Page-Cache"] = "miss"
         return _finish(response, state=state, etag=_etag(key), entry=entry)

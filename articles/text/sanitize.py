@@ -1,7 +1,12 @@
-"""One HTML sanitiser for everything that reaches a reader: the editor's body and Hugo imports."""
+"""One HTML sanitiser for everything that reaches a reader: the editor's body and Hugo imports.
 
+Every URL it keeps (href, src, srcset, cite) is read the way browsers read it and written back
+in one unambiguous form: see safe_url().
+"""
+
+import ipaddress
 import re
-from urllib.parse import urlsplit
+import unicodedata
 
 import nh3
 from django.conf import settings
@@ -36,11 +41,12 @@ ALLOWED_TAGS = {
     "i",
     "iframe",
     "img",
-    "input",
+    "input",  # task-list boxes only, and only on the way in: _text_for_inputs() replaces them
     "ins",
     "kbd",
     "li",
     "mark",
+    "oembed",  # CKEditor's media embed, only on the way in: _links_for_oembeds() replaces it
     "ol",
     "p",
     "picture",
@@ -75,51 +81,146 @@ ALLOWED_ATTRIBUTES = {
     "col": {"span"},
     "ol": {"start", "reversed", "type"},
     "li": {"value"},
-    "input": {"type", "checked", "disabled"},
+    "input": {"type", "checked"},
+    "oembed": {"url"},
     "details": {"open"},
     "blockquote": {"cite"},
     "q": {"cite"},
     "code": {"class"},
 }
-URL_SCHEMES = {"http", "https", "mailto", "tel"}
-_URL_ATTRIBUTES = {"href", "src", "cite", "srcset"}
+WEB_SCHEMES = {"http", "https"}
+LINK_SCHEMES = WEB_SCHEMES | {"mailto", "tel"}  # mailto: and tel: have no host to confuse
+URL_SCHEMES = LINK_SCHEMES  # ammonia's own check; safe_url() has the last word
 MAX_PASSES = 4
 _EMPTY_IFRAME = re.compile(r"<iframe(?![^>]*\ssrc=)[^>]*>\s*</iframe>")
 # An iframe's content is raw text to the HTML parser and is passed through unsanitised; it is
 # never shown, but a second parser (a feed reader, an editor) might read it as markup.
 _IFRAME_CONTENT = re.compile(r"(<iframe\b[^>]*>).*?(</iframe>)", re.DOTALL | re.IGNORECASE)
+# These run on ammonia's output, whose attributes are quoted and escaped (no raw < > " in them).
+_INPUT = re.compile(r"<input\b([^>]*)> ?")
+_OEMBED = re.compile(r'<oembed url="([^"]*)"></oembed>')
+_OEMBED_TAG = re.compile(r"</?oembed\b[^>]*>")
+
+_ASCII_WHITESPACE = " \t\n\r\f"
+_SRCSET_SEPARATORS = _ASCII_WHITESPACE + ","
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_AUTHORITY = re.compile(r"//([^/?#]*)")
+_HOST_PORT = re.compile(r"(\[[0-9a-fA-F:.]+\]|[^:\[\]]+)(?::([0-9]*))?")
+_ASCII_HOST = re.compile(r"[a-z0-9_.-]*[a-z0-9][a-z0-9_.-]*")
+_UNSAFE_ASCII = re.compile(r"[\x00-\x20\x7f-\x9f\\]")  # controls, whitespace, backslash
+_INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # and, beyond ASCII, invisible characters
 
 
-def _iframe_host_allowed(src):
+def safe_url(value, *, schemes=WEB_SCHEMES):
+    """`value` re-serialised, or None when it is not a plain http(s) URL or a relative path
+    (or one of `schemes`) that browsers and Python read alike.
+
+    WHATWG parsers differ from urllib.parse on backslashes (`/\\evil`, `https://evil\\@host`),
+    on tabs and newlines (removed anywhere), on userinfo and on missing slashes (`https:evil`);
+    such URLs are refused rather than interpreted. Accepted: a relative reference not starting
+    with `//`, or scheme://host[:port]/... with no userinfo. The kept URL has its scheme and
+    host lowercased, its host in ASCII (IDNA) and no surrounding whitespace.
+    """
+    url = value.strip(_ASCII_WHITESPACE)
+    if _UNSAFE_ASCII.search(url) or not (url.isascii() or _visible(url)):
+        return None
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        return None if url.startswith("//") else url
+    name = scheme.group(1).lower()
+    rest = url[scheme.end() :]
+    if name not in schemes:
+        return None
+    if name not in WEB_SCHEMES:
+        return f"{name}:{rest}" if rest else None
+    authority = _AUTHORITY.match(rest)
+    host = _host(authority.group(1)) if authority else None
+    if host is None:
+        return None  # https:evil, https:/evil, https:///evil, userinfo, a bad host or port
+    return f"{name}://{host}{rest[authority.end() :]}"
+
+
+def _visible(url):
+    return not any(unicodedata.category(ch) in _INVISIBLE for ch in url)
+
+
+def _host(authority):
+    """host[:port] in canonical form, or None (userinfo, percent-escapes, bad names, ports)."""
+    parts = _HOST_PORT.fullmatch(authority)
+    if parts is None:
+        return None
+    host, port = parts.group(1), parts.group(2)
+    if port and int(port) > 65535:
+        return None
+    port = f":{int(port)}" if port else ""
+    if host.startswith("["):
+        try:
+            return f"[{ipaddress.IPv6Address(host[1:-1]).compressed}]{port}"
+        except ValueError:
+            return None
     try:
-        host = urlsplit(src).hostname or ""
-    except ValueError:
-        return False
-    return urlsplit(src).scheme == "https" and host in settings.SANITIZER_IFRAME_HOSTS
+        ascii_host = host.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        return None
+    # Letters, digits, "-", "_" and dots only: no userinfo ("@": browsers load the host after
+    # it), no escapes ("%": browsers decode them), no other delimiter.
+    return f"{ascii_host}{port}" if _ASCII_HOST.fullmatch(ascii_host) else None
 
 
-_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+def iframe_src_allowed(src):
+    """The re-serialised src when it is https on an allowed host, else None."""
+    url = safe_url(src, schemes={"https"})
+    if url is None:
+        return None
+    host = url[len("https://") :].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return url if host in settings.SANITIZER_IFRAME_HOSTS else None
 
 
-def _srcset_allowed(value):
-    for candidate in value.split(","):
-        url = "".join(ch for ch in candidate.strip().split(" ")[0] if ch > " ").lower()
-        scheme = _SCHEME.match(url)
-        if url.startswith("//") or (scheme and scheme.group(1) not in URL_SCHEMES):
-            return False
-    return True
+def safe_srcset(value):
+    """A srcset whose every candidate URL passes safe_url(), re-serialised; else None."""
+    candidates = []
+    for url, descriptor in _srcset_candidates(value):
+        kept = safe_url(url)
+        if not kept:
+            return None
+        candidates.append(f"{kept} {descriptor}" if descriptor else kept)
+    return ", ".join(candidates) or None
+
+
+def _srcset_candidates(value):
+    # The HTML standard's srcset parser: a URL is a run of non-whitespace; trailing commas end it,
+    # else descriptors run to the next comma.
+    position, length = 0, len(value)
+    while True:
+        while position < length and value[position] in _SRCSET_SEPARATORS:
+            position += 1
+        if position >= length:
+            return
+        end = position
+        while end < length and value[end] not in _ASCII_WHITESPACE:
+            end += 1
+        url, position = value[position:end], end
+        if url.endswith(","):
+            yield url.rstrip(","), ""
+            continue
+        end = value.find(",", position)
+        end = length if end < 0 else end
+        yield url, " ".join(value[position:end].split())
+        position = end + 1
 
 
 def _filter_attribute(tag, attribute, value):
     if tag == "iframe" and attribute == "src":
-        return value if _iframe_host_allowed(value) else None
-    if tag == "input" and attribute == "type":
-        # Task lists are the only form control an article may carry.
-        return value if value == "checkbox" else None
-    if attribute in _URL_ATTRIBUTES and value.strip().lower().startswith("//"):
-        return None  # protocol-relative URLs dodge the scheme check
-    if attribute == "srcset" and not _srcset_allowed(value):
-        return None  # ammonia checks the scheme of href and src, not of srcset candidates
+        return iframe_src_allowed(value)
+    if tag == "input":
+        # Task lists' boxes become text (_text_for_inputs); no other control survives.
+        return ("checkbox" if value == "checkbox" else None) if attribute == "type" else ""
+    if attribute == "srcset":
+        return safe_srcset(value)  # ammonia checks the scheme of href and src, not of srcset
+    if attribute == "href":
+        return safe_url(value, schemes=LINK_SCHEMES)
+    if attribute in ("src", "cite", "url"):
+        return safe_url(value)
     return value
 
 
@@ -152,7 +253,7 @@ def _clean_once(html):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return _drop_empty_iframes(cleaned)
+    return _links_for_oembeds(_text_for_inputs(_drop_empty_iframes(cleaned)))
 
 
 def _drop_empty_iframes(html):
@@ -160,3 +261,26 @@ def _drop_empty_iframes(html):
     if "<iframe" not in html:
         return html
     return _EMPTY_IFRAME.sub("", _IFRAME_CONTENT.sub(r"\1\2", html))
+
+
+def _text_for_inputs(html):
+    """No form control reaches a reader; a task list's box becomes ☑ or ☐."""
+    if "<input" not in html:
+        return html
+    return _INPUT.sub(_box, html)
+
+
+def _box(match):
+    attributes = match.group(1)
+    if 'type="checkbox"' not in attributes:
+        return ""
+    return "☑ " if " checked=" in attributes else "☐ "
+
+
+def _links_for_oembeds(html):
+    """CKEditor's media embed becomes a plain link, as the import writes its video shortcodes:
+    no third-party player loads until the reader follows it."""
+    if "<oembed" not in html:
+        return html
+    link = r'<a class="video-link" href="\1" rel="noopener noreferrer">\1</a>'
+    return _OEMBED_TAG.sub("", _OEMBED.sub(link, html))

@@ -10,6 +10,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
+from articles.media.renditions import make_article_renditions
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
@@ -40,6 +42,7 @@ def test_body_images_open_in_a_gallery_with_captions(page, screenshot, make_arti
             f'<p>中间的段落。</p><img src="/media/{second}" alt="蓝色的图">'
         ),
     )
+    make_article_renditions(article)  # as the admin does after an editor's save
     page.route("**/media/**", serve_media)
     page.goto(article.get_absolute_url())
 

@@ -5,6 +5,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.hugo.importer import SiteError, import_site
+from articles.hugo.limits import MAX_FILE_BYTES, MB
 from articles.hugo.pipeline import default_jobs
 
 
@@ -38,11 +39,21 @@ class Command(BaseCommand):
             help="Worker processes rendering pages ahead of the writer (default: CPU count; "
             "1: none).",
         )
+        parser.add_argument(
+            "--max-file-size",
+            type=float,
+            default=MAX_FILE_BYTES / MB,
+            metavar="MB",
+            help=f"Refuse content files larger than this (default {MAX_FILE_BYTES // MB} MB).",
+        )
 
     def handle(
         self, *args, site_dir, dry_run, report, sections, timezone, overwrite, jobs, **options
     ):
         self.verbosity = options["verbosity"]
+        max_file_bytes = int(options["max_file_size"] * MB)
+        if max_file_bytes <= 0:
+            raise CommandError("--max-file-size must be more than 0", returncode=2)
         report_file = self._open_report(report) if report else None
         progress = _Progress(self.stderr, verbosity=options["verbosity"])
         try:
@@ -54,6 +65,7 @@ class Command(BaseCommand):
                 overwrite=overwrite,
                 progress=progress,
                 jobs=max(1, jobs),
+                max_file_bytes=max_file_bytes,
             )
         except (SiteError, ValueError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
