@@ -491,3 +491,25 @@ def test_moderator_adding_an_article_with_a_weight_is_logged(moderator_client):
         article,
         {"weight": {"from": None, "to": 2}},
     )
+
+
+def test_a_body_over_the_bound_is_refused_and_the_text_stays_in_the_form(
+    admin_client, make_article
+):
+    from django.urls import reverse
+
+    from articles.text.limits import MAX_BODY_BYTES
+    from tests.admin_forms import admin_form
+
+    article = make_article(body="<p>原来的正文</p>")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = admin_form(admin_client, url)
+    form["body"] = "<p>" + "长" * (MAX_BODY_BYTES // 3 + 10) + "</p>"
+    form["description"] = "编辑刚写的摘要"
+
+    response = admin_client.post(url, form)
+
+    assert response.status_code == 200 and "正文太长" in response.text
+    assert "编辑刚写的摘要" in response.text
+    article.refresh_from_db()
+    assert article.body == "<p>原来的正文</p>"

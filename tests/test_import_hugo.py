@@ -54,7 +54,7 @@ def test_seed_featured_image_copied_and_body_rendered(seed):
     assert article.featured_image.name.startswith("articles/hugo/")
     assert article.featured_image.storage.exists(article.featured_image.name)
     assert article.featured_image_width == 1200
-    assert "<h1>上海在元宇宙赛道率先起跑" in article.body
+    assert '<h1 id="上海在元宇宙赛道率先起跑张江元宇宙创新发展联盟启动">上海在' in article.body
 
 
 def test_seed_windows_image_is_a_warning_and_an_issue(seed):

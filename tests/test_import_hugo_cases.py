@@ -43,7 +43,7 @@ def test_json_front_matter(tmp_path):
     article = only(import_site(site_dir=write_site(tmp_path, {"posts/j/index.md": text})))
     assert article.published_at == dt.datetime(2023, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
     assert article.section.name == "Tech"
-    assert "<h1>Body</h1>" in article.body
+    assert '<h1 id="body">Body</h1>' in article.body
 
 
 def test_bom_and_crlf(tmp_path):

@@ -150,3 +150,14 @@ def test_admin_refuses_a_look_alike_slug_and_keeps_the_text(admin_client, make_a
     assert "混用了不同字母表" in response.text and "编辑刚写的正文" in response.text
     article.refresh_from_db()
     assert article.slug != "раураl"
+
+
+@pytest.mark.parametrize("model", ["section", "topic", "tag"])
+def test_taxonomy_admin_refuses_a_look_alike_slug(admin_client, model):
+    from django.urls import reverse
+
+    response = admin_client.post(
+        reverse(f"admin:articles_{model}_add"), {"name": "支付", "slug": "раураl"}
+    )
+
+    assert response.status_code == 200 and "混用了不同字母表" in response.text

@@ -11,7 +11,7 @@ from articles.admin.params import CheckedLookupsMixin
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.storage import StorageErrorAdminMixin
 from articles.editorial import permissions, revisions, services
-from articles.editorial.forms import ArticleAdminForm, AuthorAdminForm
+from articles.editorial.forms import ArticleAdminForm, AuthorAdminForm, SluggedAdminForm
 from articles.media.renditions import make_article_renditions
 from articles.models import (
     Article,
@@ -321,12 +321,14 @@ class AuthorAdmin(CheckedLookupsMixin, StorageErrorAdminMixin, admin.ModelAdmin)
 
 @admin.register(Section, Topic)
 class TaxonomyAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    form = SluggedAdminForm
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
 
 
 @admin.register(Tag)
 class TagAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    form = SluggedAdminForm
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from articles.editorial import permissions, revisions
 from articles.media.images import clean_image
 from articles.models import Article, Author
+from articles.text.limits import MAX_BODY_BYTES, MAX_DESCRIPTION_CHARS, body_bytes
 from articles.text.slugs import clean_slug
 
 # The article form's placement inline is read-only: placements change on the curation desk,
@@ -71,6 +72,26 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean_slug(self):
         return clean_slug(self.cleaned_data.get("slug"))
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        if body_bytes(body) > MAX_BODY_BYTES:
+            raise ValidationError(
+                _("正文太长：最多 %(limit)d KB，这篇有 %(size)d KB。请拆成几篇。"),
+                code="body_too_long",
+                params={"limit": MAX_BODY_BYTES // 1024, "size": body_bytes(body) // 1024},
+            )
+        return body
+
+    def clean_description(self):
+        description = self.cleaned_data.get("description") or ""
+        if len(description) > MAX_DESCRIPTION_CHARS:
+            raise ValidationError(
+                _("摘要太长：最多 %(limit)d 个字，现在有 %(count)d 个。"),
+                code="description_too_long",
+                params={"limit": MAX_DESCRIPTION_CHARS, "count": len(description)},
+            )
+        return description
 
     def clean_featured_image(self):
         return _reencoded(self.cleaned_data.get("featured_image"))
@@ -166,6 +187,13 @@ class ArticleAdminForm(forms.ModelForm):
                 value = str(getattr(value, "name", "") or "") if value else ""
             data[Article._meta.get_field(name).attname] = value
         return data
+
+
+class SluggedAdminForm(forms.ModelForm):
+    """For sections, topics and tags: the admin builds the fields; the slug is checked here."""
+
+    def clean_slug(self):
+        return clean_slug(self.cleaned_data.get("slug"))
 
 
 class AuthorAdminForm(forms.ModelForm):

@@ -14,9 +14,10 @@ _IMG_START = re.compile(r"<img\b", re.IGNORECASE)
 _SRC = re.compile(r"""\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)
 
 
-def render_article_body(text, *, file, images, is_markdown=True):
-    """-> (html, problems); problems are (ContentIssue kind, message, detail) tuples."""
-    html, unknown = render_body(text, is_markdown=is_markdown)
+def render_article_body(text, *, file, images, is_markdown=True, markup=None):
+    """-> (html, problems); problems are (ContentIssue kind, message, detail) tuples.
+    markup: the site config's `markup` table, None for Hugo's defaults."""
+    html, unknown = render_body(text, is_markdown=is_markdown, markup=markup)
     return resolve_images(html, unknown=unknown, file=file, images=images)
 
 

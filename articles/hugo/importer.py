@@ -13,12 +13,12 @@ from articles.hugo.digest import HUGO_SLOTS, import_digest, state_digest
 from articles.hugo.issues import issues_written_by_importer
 from articles.hugo.limits import MAX_FILE_BYTES, LimitError, check_body
 from articles.hugo.lookups import TermCache
-from articles.hugo.mapping import bounded_extra
+from articles.hugo.mapping import bounded_extra, data_page_reason
 from articles.hugo.media import ImageProblem, ImageStore
 from articles.hugo.pipeline import Task, prepared_in_order
 from articles.hugo.redirects import RedirectWriter
 from articles.hugo.selection import select_pages
-from articles.hugo.site import Refused, SiteError, open_site
+from articles.hugo.site import DEFAULT_ENVIRONMENT, Refused, SiteError, open_site
 from articles.media.renditions import make_article_renditions
 from articles.models import (
     Article,
@@ -58,6 +58,22 @@ class ImportReport:
     def warn(self, file, message):
         self.warnings.append({"file": file, "message": message})
 
+    def skip(self, file, reason):
+        """A file not imported; its reason is a warning on that file."""
+        self.skipped.append(file)
+        self.warn(file, reason)
+
+    def skip_reasons(self):
+        """reason -> the skipped files it was given for, in order (for the summary)."""
+        skipped, reasons = set(self.skipped), {}
+        for warning in self.warnings:
+            if warning["file"] in skipped:
+                reasons.setdefault(warning["message"], []).append(warning["file"])
+                skipped.discard(warning["file"])
+        if skipped:
+            reasons["no reason recorded"] = sorted(skipped)
+        return reasons
+
 
 class _DryRun(Exception):
     pass
@@ -73,6 +89,7 @@ def import_site(
     progress=None,
     jobs=1,
     max_file_bytes=MAX_FILE_BYTES,
+    environment=DEFAULT_ENVIRONMENT,
 ):
     """Import every default-language page of the Hugo site at site_dir.
 
@@ -81,13 +98,16 @@ def import_site(
     processes render pages ahead; this process alone writes, file by file, in order.
     A content file over max_file_bytes, or whose real path leaves site_dir, is not read:
     it is listed under failed with the reason (limits.py has every other bound).
+    environment: which config/<environment>/ folder is merged over config/_default/.
     """
     try:
         ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown timezone {tz!r}") from exc
-    site = open_site(site_dir)
+    site = open_site(site_dir, environment=environment)
     report = ImportReport()
+    for config_file, keys in site.unused_config.items():
+        report.warn(config_file, f"config keys not used by the import: {', '.join(keys)}")
     pages, term_info = select_pages(site, report, sections=sections, max_file_bytes=max_file_bytes)
     run = _Run(
         site=site,
@@ -99,7 +119,11 @@ def import_site(
         max_file_bytes=max_file_bytes,
     )
     staged = ((file, run.stage(file)) for file in pages)
-    in_order = prepared_in_order(staged, jobs=jobs, taxonomies=site.taxonomies, tz=tz)
+    markup = site.setting("markup")
+    markup = markup if isinstance(markup, dict) else None  # None: Hugo's defaults
+    in_order = prepared_in_order(
+        staged, jobs=jobs, taxonomies=site.taxonomies, tz=tz, markup=markup
+    )
     with _sqlite_commits_without_fsync():
         for done, (file, staged_file, prepared) in enumerate(in_order, start=1):
             run.import_file(file, staged_file, prepared)
@@ -172,8 +196,7 @@ class _Run:
         pk, stored = self.known.get(rel, (None, ""))
         article = Article.objects.get(pk=pk) if pk else None
         if article and not self.overwrite and state_digest(article) != stored[32:]:
-            self.report.skipped.append(rel)
-            self.report.warn(
+            self.report.skip(
                 rel,
                 "changed in the admin since the last import; left alone "
                 "(use --overwrite to replace the editor's changes)",
@@ -191,7 +214,7 @@ class _Run:
                 if self.dry_run:
                     raise _DryRun
         except _DryRun:
-            self._rollback()
+            self._rollback(keep_redirects=True)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
             self._rollback()
             error = str(exc) if isinstance(exc, LimitError) else f"{type(exc).__name__}: {exc}"
@@ -216,9 +239,14 @@ class _Run:
         self.slugs.add(candidate)
         return candidate
 
-    def _rollback(self):
+    def _rollback(self, *, keep_redirects=False):
+        """keep_redirects (a dry run): remember this file's redirects as if written, so a dry
+        run counts what the real run writes."""
         for cache in self._caches:
-            cache.rollback()
+            if keep_redirects and cache is self.redirects:
+                cache.commit()
+            else:
+                cache.rollback()
 
     def _file_digest(self, file, raw):
         digest = hashlib.sha256(raw)
@@ -240,7 +268,16 @@ class _Run:
             issues.append((ContentIssue.Kind.LASTMOD_BEFORE_DATE, fields.lastmod_before_date, ""))
         article.title = fields.title
         article.description = fields.description
-        article.status = Article.Status.DRAFT if fields.draft else Article.Status.PUBLISHED
+        data_reason = data_page_reason(
+            fields.extra,
+            section=file.section,
+            html=prepared.body,
+            summary=bool(fields.description or fields.featured_image),
+        )
+        if data_reason and not fields.draft:
+            warnings.append(f"imported as a draft, not published: {data_reason} (a data page)")
+        draft = fields.draft or bool(data_reason)
+        article.status = Article.Status.DRAFT if draft else Article.Status.PUBLISHED
         article.published_at = fields.published_at
         if article.status == Article.Status.PUBLISHED and article.published_at is None:
             article.published_at = timezone.now()
@@ -305,6 +342,7 @@ class _Run:
             topics=self.topics,
             tags=self.tags,
             warnings=warnings,
+            authors=self.authors,
         )
         return article
 

@@ -1,8 +1,10 @@
 """How much a Hugo import reads and keeps: every bound in one place (docs/HUGO.md, "Limits").
 
 A file over a bound is reported (under `failed`, with the reason) and skipped; a front-matter
-value over a bound is dropped or cut with a warning. Nothing here depends on the project.
+value over a bound is dropped or cut with a warning. The body and description bounds are the editors' too (articles/text/limits.py).
 """
+
+from articles.text.limits import MAX_BODY_BYTES, MAX_DESCRIPTION_CHARS  # noqa: F401 (re-exported)
 
 KB = 1024
 MB = 1024 * KB
@@ -12,9 +14,7 @@ MAX_CONFIG_BYTES = 1 * MB  # the site's hugo.toml / config.yaml ...
 MAX_FRONT_MATTER_BYTES = 64 * KB  # the text between the fences (or the JSON object)
 MAX_ALIAS_EXPANSION = 64 * KB  # what YAML aliases may add: characters of scalars + nodes
 MAX_NESTING = 50  # lists and maps inside each other, in front matter
-MAX_BODY_BYTES = 1 * MB  # a body's HTML, rendered and after the sanitiser (UTF-8)
 MAX_EXTRA_BYTES = 64 * KB  # the JSON of an article's `extra`
-MAX_DESCRIPTION_CHARS = 2000  # longer descriptions are cut
 MAX_SHORTCODE_NESTING = 10  # paired shortcodes inside each other
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 
 from articles.hugo.dates import parse_date
@@ -28,6 +29,54 @@ MAPPED_KEYS = {
     "aliases",
 }
 SLOT_KEYS = {"pinned": "pinned", "recommend": "carousel", "recommend1": "showcase"}
+# Sections whose pages are data for the theme (ad slots), never articles.
+DATA_SECTIONS = {"ads"}
+
+
+def is_author_taxonomy(plural, singular):
+    """`author = "authors"`: its terms are bylines, never topics."""
+    return "author" in {str(plural).lower(), str(singular).lower()} or (
+        str(plural).lower() == "authors"
+    )
+
+
+def is_topic_taxonomy(plural, singular):
+    """Every declared taxonomy but tags, categories and authors becomes topics."""
+    return plural not in {"tags", "categories"} and not is_author_taxonomy(plural, singular)
+
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+_MEDIA = re.compile(r"<(?:img|video|audio|iframe|embed|object|svg)\b", re.IGNORECASE)
+
+
+def data_page_reason(meta, *, section="", html=None, summary=False):
+    """Why a page is data for the theme rather than an article (imported as a draft), or "".
+
+    A page without a body still has something for readers when it has a summary, a featured
+    image or a `link` out (a directory entry of a portal): it stays published; `summary` says
+    the page has a description or a featured image."""
+    for key, value in meta.items():
+        name = str(key).lower()
+        if name == "hidepage" and _bool(value):
+            return "hidePage: true"
+        if name in {"_build", "build"} and isinstance(value, dict):
+            for option in ("render", "list"):
+                setting = next((v for k, v in value.items() if str(k).lower() == option), None)
+                if setting is False or str(setting).strip().lower() in {"never", "false"}:
+                    return f"{key}: {option}: {str(setting).lower()}"
+    if str(section).lower() in DATA_SECTIONS:
+        return f"a page of the {section}/ section"
+    has_link = any(str(key).lower() == "link" and value for key, value in meta.items())
+    if html is not None and _blank(html) and not (summary or has_link):
+        return "no body, summary, image or link (empty or only an HTML comment)"
+    return ""
+
+
+def _blank(html):
+    """True when a rendered body shows nothing: no text and no media once comments go."""
+    html = _COMMENT.sub("", html)
+    return not _MEDIA.search(html) and not _TAG.sub("", html).replace("&nbsp;", "").strip()
 
 
 class MappingError(ValueError):
@@ -86,8 +135,8 @@ def map_front_matter(meta, *, taxonomies, tz):
         extra["categories"] = categories
     topics = [
         (plural, term)
-        for plural in taxonomies
-        if plural not in {"tags", "categories"}
+        for plural, singular in taxonomies.items()
+        if is_topic_taxonomy(plural, singular)
         for term in _terms(meta.get(plural))
     ]
     authors, link = _authors(meta)

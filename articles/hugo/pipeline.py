@@ -42,14 +42,15 @@ class Prepared:
     error: str = ""
 
 
-def prepare(task, *, taxonomies, tz):
+def prepare(task, *, taxonomies, tz, markup=None):
     """Everything about one page that needs no database and no other page. Never raises:
-    a bad file comes back with .error, as the report words it."""
+    a bad file comes back with .error, as the report words it. markup: the site config's
+    `markup` table (a dict), None for Hugo's defaults."""
     try:
         page = frontmatter.split(frontmatter.decode(task.raw))
         fields = map_front_matter(page.meta, taxonomies=taxonomies, tz=tz)
         check_body(page.body, source="Markdown" if task.is_markdown else "HTML")
-        html, unknown = render_body(page.body, is_markdown=task.is_markdown)
+        html, unknown = render_body(page.body, is_markdown=task.is_markdown, markup=markup)
         check_body(html)
         if fields.slug:
             slug_base = pinyin_slug(fields.slug, max_length=100, fallback="article")
@@ -71,8 +72,8 @@ def prepare(task, *, taxonomies, tz):
         return Prepared(error=f"{type(exc).__name__}: {exc}")
 
 
-def _prepare_chunk(tasks, taxonomies, tz):
-    return [prepare(task, taxonomies=taxonomies, tz=tz) for task in tasks]
+def _prepare_chunk(tasks, taxonomies, tz, markup=None):
+    return [prepare(task, taxonomies=taxonomies, tz=tz, markup=markup) for task in tasks]
 
 
 def _start_worker():
@@ -95,13 +96,17 @@ def default_jobs():
     return os.cpu_count() or 1
 
 
-def prepared_in_order(staged, *, jobs, taxonomies, tz):
+def prepared_in_order(staged, *, jobs, taxonomies, tz, markup=None):
     """staged: (file, Task or any other outcome) pairs in file order. Yields (file, outcome,
     Prepared for a Task else None) in the same order; with jobs > 1, worker processes prepare
     the pages ahead of the caller."""
     if jobs <= 1:
         for file, task in staged:
-            prepared = prepare(task, taxonomies=taxonomies, tz=tz) if _is_task(task) else None
+            prepared = (
+                prepare(task, taxonomies=taxonomies, tz=tz, markup=markup)
+                if _is_task(task)
+                else None
+            )
             yield file, task, prepared
         return
     forking = "fork" in multiprocessing.get_all_start_methods()
@@ -116,7 +121,7 @@ def prepared_in_order(staged, *, jobs, taxonomies, tz):
                     # Loaded here, before the first worker is forked, so all share its pages
                     # (and an import with nothing to do never loads it).
                     jieba()
-                future = pool.submit(_prepare_chunk, tasks, taxonomies, tz)
+                future = pool.submit(_prepare_chunk, tasks, taxonomies, tz, markup)
             window.append((chunk, future))
             if len(window) > 4 * jobs:
                 yield from _results(*window.popleft())

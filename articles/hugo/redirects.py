@@ -22,7 +22,7 @@ class RedirectWriter:
         )
         self._pending = {}
 
-    def for_article(self, article, *, file, fields, sections, topics, tags, warnings):
+    def for_article(self, article, *, file, fields, sections, topics, tags, warnings, authors):
         new_url = article.get_absolute_url()
         permalink = page_permalink(
             site=self.site,
@@ -36,6 +36,8 @@ class RedirectWriter:
         if fields.section:
             terms.append(("categories", fields.section, sections))
         terms += [(plural, term, topics) for plural, term in fields.topics]
+        if self.site.author_taxonomy:  # /authors/<name>/ was the author's page
+            terms += [(self.site.author_taxonomy, name, authors) for name in fields.authors]
         for taxonomy, term, cache in terms:
             old = term_permalink(site=self.site, taxonomy=taxonomy, term=term)
             if old not in self._done:

@@ -18,7 +18,8 @@ def select_pages(site, report, *, sections, max_file_bytes):
     term_info = {}
     for file in content_files(site):
         if file.lang and file.lang != default:
-            report.skipped.append(file.rel)  # another language: see docs/HUGO.md
+            # The newsroom has one language of content: see docs/HUGO.md, "Translations".
+            report.skip(file.rel, f"in another language ({file.lang}); only {default} is imported")
             continue
         if file.is_branch_index:
             _read_term_info(site, file, term_info, report, max_file_bytes=max_file_bytes)
@@ -29,12 +30,10 @@ def select_pages(site, report, *, sections, max_file_bytes):
         other = by_key.get(key)
         if other is None or (file.lang and not other.lang):
             if other is not None:
-                report.skipped.append(other.rel)
-                report.warn(other.rel, f"same page as {file.rel} in the default language; skipped")
+                report.skip(other.rel, f"same page as {file.rel} in the default language; skipped")
             by_key[key] = file
         else:
-            report.skipped.append(file.rel)
-            report.warn(file.rel, f"same page as {other.rel} in the default language; skipped")
+            report.skip(file.rel, f"same page as {other.rel} in the default language; skipped")
     return sorted(by_key.values(), key=lambda f: f.rel), term_info
 
 

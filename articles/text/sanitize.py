@@ -109,6 +109,11 @@ _HOST_PORT = re.compile(r"(\[[0-9a-fA-F:.]+\]|[^:\[\]]+)(?::([0-9]*))?")
 _ASCII_HOST = re.compile(r"[a-z0-9_.-]*[a-z0-9][a-z0-9_.-]*")
 _UNSAFE_ASCII = re.compile(r"[\x00-\x20\x7f-\x9f\\]")  # controls, whitespace, backslash
 _INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # and, beyond ASCII, invisible characters
+# A heading's id is an `#anchor` target: letters of any script, digits, "-" and "_", bounded;
+# anything else (":", quotes, spaces) drops it. Other ids are as before (footnotes: `fnref1:1`).
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+MAX_ID_LENGTH = 128
+_SAFE_ID = re.compile(rf"[\w-]{{1,{MAX_ID_LENGTH}}}")
 
 
 def safe_url(value, *, schemes=WEB_SCHEMES):
@@ -215,6 +220,8 @@ def _filter_attribute(tag, attribute, value):
     if tag == "input":
         # Task lists' boxes become text (_text_for_inputs); no other control survives.
         return ("checkbox" if value == "checkbox" else None) if attribute == "type" else ""
+    if attribute == "id" and tag in HEADINGS:
+        return value if _SAFE_ID.fullmatch(value) else None
     if attribute == "srcset":
         return safe_srcset(value)  # ammonia checks the scheme of href and src, not of srcset
     if attribute == "href":

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles.hugo.importer import SiteError, import_site
 from articles.hugo.limits import MAX_FILE_BYTES, MB
 from articles.hugo.pipeline import default_jobs
+from articles.hugo.site import DEFAULT_ENVIRONMENT
 
 
 class Command(BaseCommand):
@@ -46,6 +47,13 @@ class Command(BaseCommand):
             metavar="MB",
             help=f"Refuse content files larger than this (default {MAX_FILE_BYTES // MB} MB).",
         )
+        parser.add_argument(
+            "--environment",
+            default=DEFAULT_ENVIRONMENT,
+            metavar="NAME",
+            help="Merge config/NAME/ over config/_default/, as Hugo does "
+            f"(default {DEFAULT_ENVIRONMENT}).",
+        )
 
     def handle(
         self, *args, site_dir, dry_run, report, sections, timezone, overwrite, jobs, **options
@@ -66,6 +74,7 @@ class Command(BaseCommand):
                 progress=progress,
                 jobs=max(1, jobs),
                 max_file_bytes=max_file_bytes,
+                environment=options["environment"],
             )
         except (SiteError, ValueError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
@@ -88,6 +97,13 @@ class Command(BaseCommand):
         if self.verbosity >= 2:
             for warning in result.warnings:
                 self.stdout.write(f"warning: {warning['file']}: {warning['message']}")
+        else:  # what the site's config says that the import leaves aside
+            for warning in result.warnings:
+                if warning["message"].startswith("config keys not used"):
+                    self.stdout.write(f"warning: {warning['file']}: {warning['message']}")
+        for reason, files in result.skip_reasons().items():
+            example = f" ({files[0]}{', ...' if len(files) > 1 else ''})"
+            self.stdout.write(f"skipped {len(files)}: {reason}{example}")
         for failure in result.failed:
             self.stderr.write(f"failed: {failure['file']}: {failure['error']}")
         counts = result.counts()
