@@ -278,6 +278,19 @@ def test_section_index_gives_title_and_description(tmp_path):
     assert article.section.description == "行业新闻"
 
 
+@pytest.mark.parametrize("order", ["folder first", "term page first"])
+def test_the_category_term_page_names_the_section_over_the_folder_index(tmp_path, order):
+    """What the old site showed as the category (categories/news/_index.md) is the section's
+    name, not the content folder's English title."""
+    folder = {"news/_index.md": page("News", description='"English folder"')}
+    term = {"categories/news/_index.zh-cn.md": page("元宇宙资讯", description='"行业新闻"')}
+    files = {**folder, **term} if order == "folder first" else {**term, **folder}
+    files["news/a/index.md"] = page("文", categories='["news"]')
+    article = only(import_site(site_dir=write_site(tmp_path, files)))
+    assert (article.section.name, article.section.slug) == ("元宇宙资讯", "news")
+    assert article.section.description == "行业新闻"
+
+
 def test_duplicate_page_in_default_language_skipped_with_warning(tmp_path):
     files = {"a/index.md": page("无后缀"), "a/index.zh-cn.md": page("有后缀")}
     report = import_site(site_dir=write_site(tmp_path, files))

@@ -38,9 +38,14 @@ def select_pages(site, report, *, sections, max_file_bytes):
 
 
 def _read_term_info(site, file, term_info, report, *, max_file_bytes):
+    """A section's or term's own page: its title, description and slug. For a section, the
+    category's term page (`categories/<term>/_index.md`, what the site shows as the category)
+    wins over the content folder's `_index.md`, whichever is read first."""
     parts = Path(file.rel).parent.parts
     if len(parts) == 1:
         kind, term = "categories", parts[0]
+        if (kind, urlize(term).casefold()) in term_info:
+            return  # the category's own page was read already
     elif len(parts) == 2 and parts[0] == "categories":
         kind, term = "categories", parts[1]
     elif len(parts) == 2 and parts[0] in site.topic_taxonomies:
