@@ -3,9 +3,10 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from articles.models import Article, ArticleAuthor, Author, Placement, Section, Slot, Topic
@@ -17,6 +18,15 @@ _counter = itertools.count(1)
 def _media_in_tmp(settings, tmp_path):
     """Uploads and imports write into a per-test folder, never into the repo's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request in English (the language switch,
+    LocaleMiddleware) leaves English active in the thread, and a later test's messages with it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 def image_bytes(*, size=(64, 40), color=(80, 120, 200), fmt="PNG"):
