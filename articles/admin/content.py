@@ -10,6 +10,7 @@ from taggit.models import Tag as TaggitTag
 from articles.admin.params import CheckedLookupsMixin
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.storage import StorageErrorAdminMixin
+from articles.curation import services as curation
 from articles.editorial import permissions, revisions, services
 from articles.editorial.forms import ArticleAdminForm, AuthorAdminForm, SluggedAdminForm
 from articles.media.renditions import make_article_renditions
@@ -19,7 +20,6 @@ from articles.models import (
     Author,
     ContentIssue,
     Placement,
-    PlacementLog,
     Section,
     Slot,
     Tag,
@@ -183,22 +183,9 @@ class ArticleAdmin(
         super().save_model(request, obj, form, change)
         make_article_renditions(obj)
         if "weight" in form.changed_data:
-            self._log_weight_change(
-                request, obj, old=form.initial.get("weight") if change else None
+            curation.record_weight_change(
+                article=obj, by=request.user, old=form.initial.get("weight") if change else None
             )
-
-    @staticmethod
-    def _log_weight_change(request, article, *, old):
-        """A weight lifts the article above newer ones on every list: a placement decision,
-        kept in the placement audit log (only moderators get the field, get_readonly_fields)."""
-        PlacementLog.objects.create(
-            action=PlacementLog.Action.WEIGHT,
-            user=request.user,
-            slot=None,
-            article=article,
-            article_title=article.title[:200],
-            changes={"weight": {"from": old, "to": article.weight}},
-        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -38,6 +38,19 @@ def _log(*, action, by, slot, article, changes=None):
     )
 
 
+def record_weight_change(*, article, by, old):
+    """A weight lifts the article above newer ones on every list: a placement decision, kept
+    in the placement audit log. Only moderators may set it (the article form refuses others)."""
+    permissions.require(permissions.can_moderate(by), _("只有审核人员可以调整权重。"))
+    return _log(
+        action=PlacementLog.Action.WEIGHT,
+        by=by,
+        slot=None,
+        article=article,
+        changes={"weight": {"from": old, "to": article.weight}},
+    )
+
+
 @transaction.atomic
 def place_article(*, article, slot, by, position=None, starts_at=None, ends_at=None):
     permissions.require(permissions.can_moderate(by), _("只有审核人员可以放入推荐位。"))
