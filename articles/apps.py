@@ -17,16 +17,22 @@ class ArticlesConfig(AppConfig):
         from articles.pagecache.state import watch_events
 
         watch_models(
+            models.Ad,
+            models.AdSpot,
             models.Article,
             models.ArticleAuthor,
             models.Author,
+            models.Channel,
+            models.MenuItem,
             models.Placement,
             models.Section,
+            models.SectionField,
             models.Slot,
             models.Tag,
             models.TaggedArticle,
             models.Topic,
+            models.Vocabulary,
         )
-        watch_models(models.Article.topics.through, m2m=True)
+        watch_models(models.Article.topics.through, models.Channel.topics.through, m2m=True)
         watch_events(models.next_scheduled_change)
         post_save.connect(recheck_after_save, sender=models.Article, dispatch_uid="content-issues")

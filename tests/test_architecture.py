@@ -21,9 +21,28 @@ ALLOWED = {
     "editorial": {"models", "querysets", "text", "media"},
     "curation": {"models", "querysets", "editorial"},
     "search": {"models", "querysets", "text", "pagecache"},
-    "reading": {"models", "querysets", "text", "media", "pagecache", "search", "curation"},
-    "hugo": {"models", "querysets", "text", "media", "pagecache", "editorial", "curation"},
-    "admin": {"models", "querysets", "text", "media", "editorial", "curation", "hugo"},
+    "portal": {"models", "querysets", "text", "media", "pagecache"},
+    "reading": {
+        "models",
+        "querysets",
+        "text",
+        "media",
+        "pagecache",
+        "search",
+        "curation",
+        "portal",
+    },
+    "hugo": {
+        "models",
+        "querysets",
+        "text",
+        "media",
+        "pagecache",
+        "editorial",
+        "curation",
+        "portal",
+    },
+    "admin": {"models", "querysets", "text", "media", "editorial", "curation", "hugo", "portal"},
 }
 
 

@@ -4,6 +4,7 @@ Submodules import downwards only: taxonomy <- article <- curation, issues. None 
 anything above `articles.models` (see docs/ARCHITECTURE.md).
 """
 
+from articles.models.ads import Ad, AdLog, AdSpot
 from articles.models.article import Article, ArticleAuthor, DerivedText, derive_text
 from articles.models.curation import (
     Placement,
@@ -13,9 +14,26 @@ from articles.models.curation import (
     next_scheduled_change,
 )
 from articles.models.issues import ContentIssue
-from articles.models.taxonomy import Author, Section, SluggedName, Tag, TaggedArticle, Topic
+from articles.models.portal import Channel, MenuItem, SectionField
+from articles.models.taxonomy import (
+    Author,
+    Section,
+    SluggedName,
+    Tag,
+    TaggedArticle,
+    Topic,
+    Vocabulary,
+    in_language,
+)
 
 __all__ = [
+    "Ad",
+    "AdLog",
+    "AdSpot",
+    "Channel",
+    "MenuItem",
+    "SectionField",
+    "in_language",
     "Article",
     "ArticleAuthor",
     "Author",
@@ -30,6 +48,7 @@ __all__ = [
     "Tag",
     "TaggedArticle",
     "Topic",
+    "Vocabulary",
     "derive_text",
     "next_scheduled_change",
 ]

@@ -113,6 +113,15 @@ class Article(models.Model):
         blank=True,
         help_text=_("列表先按权重从小到大排列，未设权重的排在后面，再按发布时间从新到旧。"),
     )
+    toc = models.BooleanField(
+        _("目录"), default=False, help_text=_("在正文前显示由小标题生成的目录。")
+    )
+    fields = models.JSONField(
+        _("栏目字段"),
+        default=dict,
+        blank=True,
+        help_text=_("栏目声明的字段的取值（例如游戏的评分、导航项目的链接），按字段的键保存。"),
+    )
     lightbox = models.BooleanField(
         _("图片灯箱"), default=True, help_text=_("正文图片点击后在画廊中打开。")
     )

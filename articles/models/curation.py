@@ -2,9 +2,9 @@
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Min, Q
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.ads import Ad
 from articles.models.article import Article
 from articles.querysets import PlacementQuerySet
 
@@ -173,15 +173,19 @@ class PlacementLog(models.Model):
 
 def next_scheduled_change(now):
     """The earliest moment after `now` at which what readers see changes without a write: a
-    scheduled article's publish time, or a placement's start or end (None when there is none).
+    scheduled article's publish time, a placement's or an ad's start or end (None when there is
+    none).
     The page cache keeps nothing past it (articles.pagecache.state.watch_events)."""
-    publish = Article.objects.filter(
-        status=Article.Status.PUBLISHED, published_at__gt=now
-    ).aggregate(moment=Min("published_at"))["moment"]
-    window = Placement.objects.aggregate(
-        starts=Min("starts_at", filter=Q(starts_at__gt=now)),
-        ends=Min("ends_at", filter=Q(ends_at__gt=now)),
-    )
-    return min(
-        (moment for moment in (publish, window["starts"], window["ends"]) if moment), default=None
-    )
+    # One statement: every future moment, the earliest first.
+    moments = [
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now).values_list(
+            "published_at", flat=True
+        ),
+        Placement.objects.filter(starts_at__gt=now).values_list("starts_at", flat=True),
+        Placement.objects.filter(ends_at__gt=now).values_list("ends_at", flat=True),
+        Ad.objects.filter(enabled=True, starts_at__gt=now).values_list("starts_at", flat=True),
+        Ad.objects.filter(enabled=True, ends_at__gt=now).values_list("ends_at", flat=True),
+    ]
+    moments = [part.order_by() for part in moments]
+    earliest = moments[0].union(*moments[1:], all=True).order_by("published_at")[:1]
+    return next(iter(earliest), None)

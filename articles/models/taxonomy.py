@@ -3,10 +3,24 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
 from articles.text.slugs import pinyin_slug, unique_slug
+
+
+def in_language(default, translations, key, language=None):
+    """`translations[<language>][key]` for the current (or given) language, else `default`.
+
+    translations: {"en": {"title": "..."}}; the site's default language is the row's own
+    column, so it never needs an entry."""
+    language = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    for code in (language, language.split("-")[0]):
+        value = (translations or {}).get(code, {}).get(key)
+        if value:
+            return value
+    return default
 
 
 class SluggedName(models.Model):
@@ -22,6 +36,12 @@ class SluggedName(models.Model):
         help_text=_("出现在网址中；留空则按名称的拼音自动生成。"),
     )
     description = models.TextField(_("简介"), blank=True)
+    translations = models.JSONField(
+        _("其他语言"),
+        default=dict,
+        blank=True,
+        help_text=_('其他语言的名称和简介，例如 {"en": {"name": "News", "description": ""}}。'),
+    )
 
     class Meta:
         abstract = True
@@ -35,6 +55,15 @@ class SluggedName(models.Model):
             self.slug = unique_slug(self.name, model=type(self), instance_pk=self.pk)
         super().save(*args, **kwargs)
 
+    @property
+    def display_name(self):
+        """The name in the current language (the row's own name is the site's language)."""
+        return in_language(self.name, self.translations, "name")
+
+    @property
+    def display_description(self):
+        return in_language(getattr(self, "description", ""), self.translations, "description")
+
 
 class Section(SluggedName):
     """The Hugo site's `categories`: news, navigation, games, community."""
@@ -47,8 +76,40 @@ class Section(SluggedName):
         return reverse("articles:section-detail", kwargs={"slug": self.slug})
 
 
+class Vocabulary(models.Model):
+    """A family of topics: one of the Hugo site's own taxonomies (news, navigation, games...)."""
+
+    key = models.SlugField(
+        _("标识"), max_length=50, unique=True, help_text=_("Hugo 配置中分类法的复数名，例如 news。")
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    translations = models.JSONField(_("其他语言"), default=dict, blank=True)
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("专题分类")
+        verbose_name_plural = _("专题分类")
+        ordering = ["position", "key"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return in_language(self.name, self.translations, "name")
+
+
 class Topic(SluggedName):
-    """The Hugo site's custom `news` taxonomy: 元宇宙, GameFi, DeFi-Games ..."""
+    """A term of one of the site's own taxonomies (`news`: 元宇宙, GameFi, DeFi-Games ...)."""
+
+    vocabulary = models.ForeignKey(
+        Vocabulary,
+        verbose_name=_("分类"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="topics",
+    )
 
     class Meta(SluggedName.Meta):
         verbose_name = _("专题")
