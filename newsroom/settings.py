@@ -266,6 +266,8 @@ NEWSROOM = {
     "PAGE_SIZE": 20,
     "HOME_LATEST": 12,
     "READING_CPM": 400,
+    # Ads site-wide: NEWSROOM_ADS=off switches every spot off (moderators switch single spots).
+    "ADS_ENABLED": os.environ.get("NEWSROOM_ADS", "on").lower() not in {"off", "0", "false"},
 }
 
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
