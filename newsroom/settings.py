@@ -67,6 +67,7 @@ MIDDLEWARE = [
     # included) and newsroom/wsgi.py can answer hits before Django; above GZip, so it is stored
     # compressed (docs/PERFORMANCE.md).
     "articles.pagecache.middleware.PageCacheMiddleware",
+    "newsroom.ratelimit.SearchRateLimitMiddleware",  # below the cache: only misses count
     "django.middleware.security.SecurityMiddleware",
     "newsroom.routers.ReplicaReadsMiddleware",
     "newsroom.csp.PolicyByPageMiddleware",  # django-csp's, choosing the policy per page
@@ -267,6 +268,7 @@ NEWSROOM = {
     "HOME_LATEST": 12,
     "READING_CPM": 400,
     # Ads site-wide: NEWSROOM_ADS=off switches every spot off (moderators switch single spots).
+    "SEARCH_RATE": os.environ.get("SEARCH_RATE", "30/60"),  # per client; newsroom/ratelimit.py
     "ADS_ENABLED": os.environ.get("NEWSROOM_ADS", "on").lower() not in {"off", "0", "false"},
 }
 

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -140,3 +141,16 @@ def test_a_session_cookie_goes_past_it(proxy):
 
     assert get(proxy, "/session/", Cookie="sessionid=made-up")[0] == "BYPASS"
     assert get(proxy, "/session/", Cookie="django_language=zh-hans")[0] == "HIT"
+
+
+def test_a_search_flood_is_answered_429_by_nginx_and_other_pages_are_not(proxy):
+    codes = []
+    for n in range(40):
+        try:
+            get(proxy, f"/search/?q=flood{n}")
+            codes.append(200)
+        except urllib.error.HTTPError as error:
+            codes.append(error.code)
+    assert codes[:20] == [200] * 20  # the burst
+    assert codes.count(429) >= 15
+    assert get(proxy, "/not-search/?q=x")[1] == "/not-search/?q=x"
