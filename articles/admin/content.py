@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
@@ -20,17 +21,21 @@ from articles.models import (
     Author,
     ContentIssue,
     Placement,
-    Section,
     Slot,
     Tag,
     TaggedArticle,
     Topic,
 )
+from articles.portal.forms import PREFIX, SECTION_HELP, SectionFieldsFormMixin, section_field_names
 
 # Articles use articles.Tag; taggit's own Tag admin is unused, and its merge-tags view checks
 # no permission (any staff login could write through it).
 if admin.site.is_registered(TaggitTag):
     admin.site.unregister(TaggitTag)
+
+
+class PortalArticleForm(SectionFieldsFormMixin, ArticleAdminForm):
+    """The article form with the typed fields its section declares (articles.portal.forms)."""
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -85,7 +90,7 @@ class PlacementFilter(admin.SimpleListFilter):
 class ArticleAdmin(
     CheckedLookupsMixin, StorageErrorAdminMixin, RevisionAdminMixin, admin.ModelAdmin
 ):
-    form = ArticleAdminForm
+    form = PortalArticleForm
     inlines = [ArticleAuthorInline, TaggedArticleInline, PlacementInline]
     list_display = [
         "thumbnail",
@@ -128,7 +133,16 @@ class ArticleAdmin(
         (_("分类"), {"fields": ["section", "topics"]}),
         (
             _("发布"),
-            {"fields": ["schedule_state", "status", "published_at", "weight", "lightbox"]},
+            {
+                "fields": [
+                    "schedule_state",
+                    "status",
+                    "published_at",
+                    "weight",
+                    "lightbox",
+                    "toc",
+                ]
+            },
         ),
         (
             _("元数据"),
@@ -170,7 +184,25 @@ class ArticleAdmin(
             fields += permissions.ORDERING_FIELDS
         return fields
 
+    def get_fieldsets(self, request, obj=None):
+        """The fieldsets, with the fields of the section the form shows (see PortalArticleForm)."""
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            return fieldsets
+        names = section_field_names(
+            data=request.POST if request.method == "POST" else None,
+            initial=request.GET if obj is None else None,
+            instance=obj,
+            request=request,
+        )
+        if names:
+            fieldsets.insert(3, (_("栏目字段"), {"fields": names, "description": SECTION_HELP}))
+        return fieldsets
+
     def get_form(self, request, obj=None, change=False, **kwargs):
+        # The section's fields are made by the form itself, not by the model form factory.
+        fields = kwargs.get("fields") or flatten_fieldsets(self.get_fieldsets(request, obj))
+        kwargs["fields"] = [name for name in fields if not name.startswith(PREFIX)]
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
         return form
@@ -306,7 +338,8 @@ class AuthorAdmin(CheckedLookupsMixin, StorageErrorAdminMixin, admin.ModelAdmin)
     autocomplete_fields = ["user"]
 
 
-@admin.register(Section, Topic)
+# Sections and their typed fields: sections.py.
+@admin.register(Topic)
 class TaxonomyAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     form = SluggedAdminForm
     list_display = ["name", "slug"]

@@ -11,6 +11,7 @@ SECTIONS = [
     {"name": "资讯", "slug": "news", "description": "元宇宙与 Web3 行业新闻。"},
     {"name": "游戏", "slug": "games", "description": "链游、GameFi 与虚拟世界里的游戏。"},
     {"name": "社区", "slug": "community", "description": "社区活动、开发者与创作者的故事。"},
+    {"name": "导航", "slug": "navigation", "description": "元宇宙与 Web3 常用站点和项目导航。"},
 ]
 
 TOPICS = [
@@ -205,5 +206,131 @@ ARTICLES = [
         "draft": True,
         "description": "这是一篇草稿，只有登录的编辑能预览。",
         "body": ["专题策划还在撰写中。"],
+    },
+]
+
+# The portal's directory (section "navigation") and games database (section "games"): entries
+# with a square logo and typed fields, written the way the old site's front matter wrote them
+# (articles.demo.portal turns them into typed values with the sections' fields).
+DIRECTORY = [
+    {
+        "title": "OpenSea",
+        "initials": "OS",
+        "topics": ["数字藏品"],
+        "description": "老牌 NFT 交易市场，支持多条公链上的数字藏品浏览与交易。",
+        "body": ["OpenSea 是较早出现的 NFT 综合交易市场，可以按合集、链和价格浏览数字藏品。"],
+        "fields": {"link": "https://opensea.io/"},
+    },
+    {
+        "title": "Decentraland",
+        "initials": "DC",
+        "topics": ["元宇宙"],
+        "description": "由用户共同拥有和建设的 3D 虚拟世界，地块以 NFT 形式存在。",
+        "body": ["Decentraland 的土地、物品和身份都在链上，社区通过 DAO 治理世界规则。"],
+        "fields": {"link": "https://decentraland.org/"},
+    },
+    {
+        "title": "The Sandbox",
+        "initials": "SB",
+        "topics": ["元宇宙", "GameFi"],
+        "description": "体素风格的虚拟世界与创作平台，玩家可以搭建并发布自己的游戏体验。",
+        "body": ["The Sandbox 提供建模工具和游戏编辑器，创作者的作品可以作为 NFT 出售。"],
+        "fields": {"link": "https://www.sandbox.game/"},
+    },
+    {
+        "title": "Etherscan",
+        "initials": "ES",
+        "topics": ["Web3"],
+        "description": "以太坊区块浏览器：查询交易、地址、合约与代币。",
+        "body": ["在 Etherscan 上可以查到每一笔以太坊交易的状态、手续费和合约调用。"],
+        "fields": {"link": "https://etherscan.io/"},
+    },
+    {
+        "title": "MetaMask",
+        "initials": "MM",
+        "topics": ["Web3"],
+        "description": "常用的浏览器与手机钱包，连接去中心化应用的入口。",
+        "body": ["MetaMask 以浏览器扩展和手机应用的形式管理私钥，并为网页应用签名交易。"],
+        "fields": {"link": "https://metamask.io/"},
+    },
+    {
+        "title": "DefiLlama",
+        "initials": "DL",
+        "topics": ["Web3"],
+        "description": "开源的 DeFi 数据面板，按链和协议统计锁仓量。",
+        "body": ["DefiLlama 汇总数百条链上数千个协议的锁仓量、收入与交易量数据。"],
+        "fields": {"link": "https://defillama.com/"},
+    },
+]
+
+# Fictional games (their links point at example.org): the facts are made up for the demo.
+GAMES = [
+    {
+        "title": "星海拓荒",
+        "initials": "XH",
+        "topics": ["GameFi"],
+        "description": "太空题材的链上沙盒游戏：采矿、造船、建设星球。",
+        "body": ["在《星海拓荒》里，玩家驾驶飞船探索星系，开采资源并建设自己的星球基地。"],
+        "fields": {
+            "score": "8.5",
+            "status": "Live",
+            "blockchain": ["Ethereum", "Polygon"],
+            "nft_support": "Yes",
+            "free_to_play": "Yes",
+            "play_to_earn": ["Yes"],
+            "website": "https://example.org/star-frontier",
+            "twitter": "https://twitter.com/example",
+            "discord": "https://discord.gg/example",
+        },
+    },
+    {
+        "title": "像素农场",
+        "initials": "PF",
+        "topics": ["GameFi"],
+        "description": "轻松的像素风经营游戏，种地、养殖、和邻居交易。",
+        "body": ["《像素农场》以休闲玩法为主，道具以 NFT 形式发放，可以在玩家之间交易。"],
+        "fields": {
+            "score": "7",
+            "status": "Beta",
+            "blockchain": "BNB Chain",
+            "nft_support": "Yes",
+            "free_to_play": "Yes",
+            "play_to_earn": "No",
+            "website": "https://example.org/pixel-farm",
+            "telegram": "https://t.me/example",
+        },
+    },
+    {
+        "title": "龙脊竞技场",
+        "initials": "LJ",
+        "topics": ["GameFi"],
+        "description": "回合制卡牌对战，赛季排名决定奖励。",
+        "body": ["《龙脊竞技场》每个赛季持续六周，排名前列的玩家获得限量卡牌。"],
+        "fields": {
+            "score": "6",
+            "status": "Live",
+            "blockchain": ["Solana"],
+            "nft_support": "Yes",
+            "free_to_play": "No",
+            "play_to_earn": "Yes",
+            "website": "https://example.org/dragon-arena",
+            "youtube": "https://www.youtube.com/@example",
+            "googleplay": "https://play.google.com/store/apps/details?id=org.example.arena",
+        },
+    },
+    {
+        "title": "深海遗迹",
+        "initials": "SH",
+        "topics": ["GameFi", "元宇宙"],
+        "description": "多人合作的海底探险游戏，尚在开发中。",
+        "body": ["《深海遗迹》计划支持四人组队探索海底遗迹，目前开放了测试报名。"],
+        "fields": {
+            "status": "In development",
+            "blockchain": ["Ethereum"],
+            "nft_support": "No",
+            "free_to_play": "Yes",
+            "website": "https://example.org/deep-ruins",
+            "steam": "https://store.steampowered.com/",
+        },
     },
 ]

@@ -1,9 +1,10 @@
-"""Generated featured images for the demo: gradients and shapes, no files shipped."""
+"""Generated images for the demo: gradients and shapes for articles, square logos for the
+directory and the games, no files shipped."""
 
 import hashlib
 import io
 
-from PIL import Image, ImageDraw, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 PALETTES = [
     ((40, 48, 120), (120, 70, 200)),
@@ -36,4 +37,25 @@ def demo_image(seed, *, size=(1280, 720)):
     )
     buffer = io.BytesIO()
     image.convert("RGB").save(buffer, "JPEG", quality=84, optimize=True)
+    return buffer.getvalue()
+
+
+def demo_logo(seed, *, initials="", size=160):
+    """PNG bytes of a small square logo: a rounded tile with a shape and up to two letters."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    background, accent = PALETTES[digest[0] % len(PALETTES)]
+    image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=size // 5, fill=background)
+    inset = size // 6 + digest[1] % (size // 8)
+    box = (inset, inset, size - inset, size - inset)
+    if digest[2] % 2:
+        draw.ellipse(box, fill=accent)
+    else:
+        draw.regular_polygon((size / 2, size / 2, size / 2 - inset), 3 + digest[3] % 4, fill=accent)
+    if initials:
+        font = ImageFont.load_default(size=size // 3)
+        draw.text((size / 2, size / 2), initials[:2], font=font, fill="white", anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

@@ -61,8 +61,9 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        # What an editor edits is what a revision records and a diff shows.
-        fields = revisions.TRACKED_FIELDS
+        # What an editor edits is what a revision records and a diff shows; the section's
+        # typed fields are edited one form field each (articles/portal/forms.py), never as JSON.
+        fields = [name for name in revisions.TRACKED_FIELDS if name != "fields"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

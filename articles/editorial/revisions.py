@@ -33,7 +33,9 @@ TRACKED_FIELDS = [
     "published_at",
     "weight",
     "lightbox",
+    "toc",
     "extra",
+    "fields",
 ]
 # Restoring brings back the words, not the publication state: publishing and unpublishing
 # stay explicit actions of someone allowed to do them.

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 
 from articles.demo.content import ARTICLES, AUTHORS, SECTIONS, TOPICS
 from articles.demo.images import demo_image
+from articles.demo.portal import load_portal_demo
 from articles.hugo.importer import import_site
 from articles.media.renditions import make_article_renditions
 from articles.models import Article, ArticleAuthor, Author, Placement, Section, Slot, Topic
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         self._import_seed()
         with transaction.atomic():
             created = self._load_articles()
+            created += load_portal_demo()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content ready: {created} new articles, {Article.objects.count()} in all."
