@@ -13,15 +13,21 @@ from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, reverse
 from taggit.models import Tag as TaggitTag
 
 from articles.models import (
+    Ad,
+    AdLog,
+    AdSpot,
     Article,
     Author,
+    Channel,
     ContentIssue,
+    MenuItem,
     Placement,
     PlacementLog,
     PlacementProposal,
@@ -47,10 +53,14 @@ EDITOR = WRITER | {
     "add_author", "change_author", "add_section", "change_section", "add_topic", "change_topic",
     "change_tag", "view_slot", "view_placement", "view_placementproposal",
     "add_placementproposal", "delete_contentissue",
+    "view_channel", "add_channel", "change_channel", "delete_channel",
+    "view_menuitem", "add_menuitem", "change_menuitem", "delete_menuitem",
 }  # fmt: skip
 MODERATOR = EDITOR | {
     "moderate_placement", "add_placement", "change_placement", "delete_placement", "change_slot",
     "change_placementproposal", "view_placementlog",
+    "moderate_ad", "view_ad", "add_ad", "change_ad", "delete_ad", "view_adspot", "change_adspot",
+    "view_adlog",
 }  # fmt: skip
 ROLES = {"Writer": WRITER, "Editor": EDITOR, "Moderator": MODERATOR}
 
@@ -63,7 +73,11 @@ CUSTOM_VIEWS = {
     "merge_tags": "change",
     "password_change": "change",
 }
-ACTION_PERMISSIONS = {"publish": "publish_article", "moderate": "moderate_placement"}
+ACTION_PERMISSIONS = {
+    "publish": "publish_article",
+    "moderate": "moderate_placement",
+    "moderate_ads": "moderate_ad",
+}
 
 
 def codename(model, action):
@@ -104,6 +118,16 @@ def world(make_article, django_user_model):
             slot=slot, article=article, action="added", user=boss
         ),
         ContentIssue: ContentIssue.objects.create(article=article, kind="other", message="问题"),
+        Channel: Channel.objects.create(section=Section.objects.create(name="导航"), title="频道"),
+        MenuItem: MenuItem.objects.create(name="首页", url="/"),
+        AdSpot: AdSpot.objects.get(key="banner"),
+        Ad: Ad.objects.create(
+            spot=AdSpot.objects.get(key="banner"),
+            title="别人的广告",
+            image=ContentFile(image_bytes(), name="ad.png"),
+            link="https://example.com/",
+        ),
+        AdLog: AdLog.objects.create(action="added", ad_title="别人的广告", user=boss),
         Group: Group.objects.get(name="Writer"),
         User: boss,
         Site: Site.objects.get_current(),

@@ -1,4 +1,13 @@
 """The admin: ModelAdmins register as their modules are imported (Django imports this package
 through admin.autodiscover)."""
 
-from articles.admin import content, desk, others, placements, roles  # noqa: F401 (registers)
+from articles.admin import (  # noqa: F401 (registers)
+    ads,
+    content,
+    desk,
+    others,
+    placements,
+    portal,
+    roles,
+    sections,
+)

@@ -66,6 +66,9 @@ class SlotAdmin(CheckedLookupsMixin, admin.ModelAdmin):
             "can_moderate": permissions.can_moderate(user),
             "placement_add_url": reverse("admin:articles_placement_add"),
             "log_url": reverse("admin:articles_placementlog_changelist"),
+            "ads_url": (
+                reverse("admin:articles_ad_changelist") if user.has_perm("articles.view_ad") else ""
+            ),
         }
         return TemplateResponse(request, "admin/articles/slot/desk.html", context)
 

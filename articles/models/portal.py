@@ -5,11 +5,14 @@ A section declares its own fields as rows (SectionField); an article keeps their
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from articles.models.taxonomy import Section, Topic, in_language
+from articles.text.sanitize import safe_url
+from articles.text.svg import sanitize_svg
 
 
 class SectionField(models.Model):
@@ -97,6 +100,12 @@ class Channel(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Only sanitised SVG is stored (articles.text.svg): pasted markup never reaches a
+        page as it came. Markup over the size bound raises SvgTooLarge (a ValueError)."""
+        self.icon_svg = sanitize_svg(self.icon_svg)
+        super().save(*args, **kwargs)
+
     @property
     def display_title(self):
         return in_language(self.title, self.translations, "title")
@@ -140,3 +149,43 @@ class MenuItem(models.Model):
 
     def get_absolute_url(self):
         return self.url or reverse("articles:home")
+
+    def clean(self):
+        """The link and the parent must pass menu_item_problems(); the link is kept in the
+        form menu_url() writes."""
+        super().clean()
+        problems = menu_item_problems(self)
+        if problems:
+            raise ValidationError(problems)
+        self.url = menu_url(self.url) or self.url
+
+
+def menu_url(url):
+    """`url` as kept: a path on this site ("/news/") or an http(s) address, written the way
+    browsers and Python read it alike (articles.text.sanitize.safe_url); None for anything
+    else (javascript:, data:, "//host", "news/", spaces, backslashes)."""
+    url = url or ""
+    safe = safe_url(url) if url and url == url.strip() else None
+    return safe if safe and safe.startswith(("/", "http://", "https://")) else None
+
+
+def menu_item_problems(item):
+    """{field: message} of what is wrong with a menu entry's link and parent: menus have one
+    level of children, in the parent's menu and language."""
+    problems = {}
+    if item.url and menu_url(item.url) is None:
+        problems["url"] = _(
+            "链接“%(url)s”不可用：须是以 / 开头的站内路径（例如 /news/），或以 http:// 或 "
+            "https:// 开头的完整网址；不能有空格或反斜杠，也不能以 // 开头。"
+        ) % {"url": item.url}
+    parent = item.parent
+    if parent is not None:
+        if (parent.menu, parent.language) != (item.menu, item.language):
+            problems["parent"] = _("上级“%(parent)s”属于另一个菜单或语言。") % {"parent": parent}
+        elif parent.parent_id is not None or (
+            item.pk and (parent.pk == item.pk or item.children.exists())
+        ):
+            problems["parent"] = _(
+                "上级须是顶层菜单项，有下级的项也不能再有上级：菜单只有一级下拉。"
+            )
+    return problems

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from articles.models import Article, Section
 from articles.pagecache.keep import GenerationMemo
+from articles.portal.menus import current_marks, menu
 
 _menu = GenerationMemo(size=1)
 
@@ -41,9 +42,13 @@ def nav_sections(request=None):
 
 
 def site(request):
-    """Site name and the section menu, for the header every page shares."""
+    """Site name and the menus, for the header and footer every page shares: the main menu
+    editors made for the request's language (articles.portal.menus), else the section menu;
+    the footer's links. Each is read only when a template uses it."""
     return {
         "site_name": settings.NEWSROOM["SITE_NAME"],
         "site_tagline": settings.NEWSROOM["SITE_TAGLINE"],
         "nav_sections": lambda: nav_sections(request),
+        "main_menu": lambda: current_marks(menu("main", request=request), request.path),
+        "footer_menu": lambda: menu("footer", request=request),
     }
