@@ -154,3 +154,11 @@ def test_a_search_flood_is_answered_429_by_nginx_and_other_pages_are_not(proxy):
     assert codes[:20] == [200] * 20  # the burst
     assert codes.count(429) >= 15
     assert get(proxy, "/not-search/?q=x")[1] == "/not-search/?q=x"
+
+
+def test_a_lists_sort_and_filters_keep_their_own_entries(proxy):
+    assert get(proxy, "/sections/games/")[0] == "MISS"
+    for url in ("/sections/games/?status=Live", "/sections/games/?sort=score&blockchain=Polygon"):
+        assert get(proxy, url) == ("MISS", url), url
+        assert get(proxy, url + "&utm_source=x")[0] == "HIT", url
+    assert get(proxy, "/sections/games/?status=Live&status=Beta")[0] == "BYPASS"

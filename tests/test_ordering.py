@@ -63,7 +63,7 @@ def test_home_page_lists_live_pins_first_in_reading_order(client, make_article, 
     place(expired, "pinned", ends_at=now - timedelta(minutes=1))
     place(expired, "carousel")  # in another slot: not pinned by that
 
-    latest = client.get(reverse("articles:home")).text.split('class="latest"')[1]
+    latest = client.get(reverse("articles:home")).text.split('class="latest')[1]
     titles = ["置顶甲", "置顶乙", "置顶丙", "最新", "过期置顶"]
     order = sorted(titles, key=lambda title: latest.index(f">{title}</a>"))
     assert order == ["置顶丙", "置顶乙", "置顶甲", "最新", "过期置顶"]

@@ -4,7 +4,8 @@ Anything a client adds to a URL or a cookie header must not buy it a page render
 (a bypass of the cache) nor a new entry (a way to fill it):
 
 - The query is reduced to the parameters public pages read (canonical_query()): a list's page
-  number, the sitemap's, and the search words. `?utm_source=x&fbclid=y`, `?page=02` or a
+  number, the sitemap's, the search words, and a section list's sort order and filters (a
+  declared set of names: list_parameters()). `?utm_source=x&fbclid=y`, `?page=02` or a
   cache buster is the same page as its canonical URL: it is answered from that URL's entry, and
   on a miss rendered *as* that URL (canonicalize()), so the stored page carries nothing the
   client added (pagination links, the language switch's `next` and the canonical link all read
@@ -14,9 +15,9 @@ Anything a client adds to a URL or a cookie header must not buy it a page render
 
 With canonical keys, what one client can make the cache hold is bounded by the site itself:
 real paths (only 200s are stored) times their real page numbers (past the last page is a 404),
-times scheme, allowed host, language and encoding. Search words are the one open dimension;
-PageCacheMiddleware stores at most PAGE_CACHE["SEARCH_PAGES"] pages with `q` per content
-generation and event window.
+times scheme, allowed host, language and encoding. Search words and list filters are the open
+dimensions; PageCacheMiddleware stores at most PAGE_CACHE["SEARCH_PAGES"] pages with `q`, a sort
+or a filter per content generation and event window (has_search_words()).
 """
 
 from importlib import import_module
@@ -33,6 +34,24 @@ PAGE_NUMBERS = ("page", "p")
 # /search/ reads `q`; every page puts it in its canonical link and pagination links (seo.py),
 # so it is kept wherever it appears.
 SEARCH_WORDS = "q"
+# A section's list reads `sort` and one parameter per filterable field (articles/reading/
+# portal.py). The cache cannot ask the database which fields are filterable (the fast path never
+# touches it), so the names are declared: these, or PAGE_CACHE["LIST_PARAMETERS"]. A list reads
+# only declared names, so a page is the same whether the cache answers or not.
+SORT = "sort"
+LIST_PARAMETERS = (SORT, "status", "blockchain", "nft_support", "free_to_play", "play_to_earn")
+MAX_VALUE_LENGTH = 100
+
+
+def list_parameters():
+    """The names of the list parameters (sort, filters) pages may read and the cache keeps."""
+    return tuple(settings.PAGE_CACHE.get("LIST_PARAMETERS", LIST_PARAMETERS))
+
+
+def list_value(query, name):
+    """A list parameter's value as a list reads it (and the cache keys it): the last one,
+    stripped, cut at MAX_VALUE_LENGTH characters; "" when absent."""
+    return query.get(name, "").strip()[:MAX_VALUE_LENGTH]
 
 
 def canonical_query(request):
@@ -57,12 +76,18 @@ def canonical_query(request):
     words = query.get(SEARCH_WORDS, "").strip()
     if words:
         kept.append((SEARCH_WORDS, words))
+    for name in list_parameters():
+        value = list_value(query, name)
+        if value:
+            kept.append((name, value))
     return urlencode(kept)
 
 
 def has_search_words(query):
-    """Whether a canonical query (canonical_query()) carries search words."""
-    return any(name == SEARCH_WORDS for name, _ in parse_qsl(query))
+    """Whether a canonical query (canonical_query()) carries search words, a sort order or a
+    filter: the values anyone can vary, so their pages count against the search budget."""
+    open_ended = {SEARCH_WORDS, *list_parameters()}
+    return any(name in open_ended for name, _ in parse_qsl(query))
 
 
 def canonicalize(request, query):

@@ -11,10 +11,15 @@ from django.views.generic import (
 )
 
 from articles.models import Article, Placement
+from articles.pagecache.canonical import list_value
+from articles.portal.channels import channels_by_section
 from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
+from articles.reading import portal
 from articles.reading import related as reading
+from articles.reading.home import home_blocks
 from articles.reading.labels import AUTHORS, attach_labels
-from articles.reading.pagination import ReadingOrderPaginator, reading_order_slice
+from articles.reading.pagination import ReadingOrderPaginator
+from articles.reading.toc import table_of_contents
 from articles.search import highlight as highlighting
 from articles.search import query as search
 
@@ -48,12 +53,7 @@ class HomeView(TemplateView):
         slots = _home_slots(CAROUSEL_SLOT, SHOWCASE_SLOT)
         context["carousel"] = slots[CAROUSEL_SLOT]
         context["showcase"] = slots[SHOWCASE_SLOT]
-        context["latest"] = reading_order_slice(
-            Article.objects.published().for_cards(),
-            start=0,
-            stop=settings.NEWSROOM["HOME_LATEST"],
-            list_key=("all",),
-        )
+        context.update(home_blocks(request=self.request))
         return context
 
 
@@ -92,20 +92,67 @@ class ArticleListView(ListView):
         context["heading_object"] = self.heading_object
         if self.heading_object is not None:
             context["heading_kind"] = type(self.heading_object)._meta.verbose_name
+        fields = portal.fields_by_section(self.request)
+        articles = context["articles"]
+        # A page of directory entries only (a directory's section or topic pages) is a grid
+        # of logos; any other list, cards.
+        context["logo_grid"] = bool(articles) and all(
+            article.section_id and portal.is_directory(fields.get(article.section_id, []))
+            for article in articles
+        )
         return context
 
 
 class TaxonomyArticleListView(ArticleListView):
-    """The articles of one section, topic, tag or author (articles.reading.taxonomies)."""
+    """The articles of one section, topic, tag or author (articles.reading.taxonomies); a
+    section's list also takes its fields' filters and sort order (articles.reading.portal)."""
 
     taxonomy = None
+    wanted = portal.ListQuery()
+    section_fields = ()
 
     def list_key(self):
-        return (self.taxonomy.name, self.heading_object.pk)
+        return (self.taxonomy.name, self.heading_object.pk, *self.wanted.key)
 
     def narrow(self, queryset):
         self.heading_object = get_object_or_404(self.taxonomy.model, slug=self.kwargs["slug"])
-        return queryset.filter(**{self.taxonomy.article_field: self.heading_object})
+        queryset = queryset.filter(**{self.taxonomy.article_field: self.heading_object})
+        if self.taxonomy.name == "section":
+            self.section_fields = portal.section_fields(
+                self.heading_object.pk, request=self.request
+            )
+            self.wanted = portal.list_query(self.request.GET, self.section_fields)
+            queryset = portal.apply_list_query(queryset, self.wanted)
+        return queryset
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        if self.wanted.sort is None:
+            return super().get_paginator(queryset, per_page, orphans, allow_empty_first_page)
+        return portal.FieldOrderPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            list_key=self.list_key(),
+            ordering=portal.sort_order(self.wanted.sort),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.taxonomy.name != "section":
+            return context
+        section = self.heading_object
+        context["channels"] = channels_by_section(self.request).get(section.pk, [])
+        filterable = portal.filterable_fields(self.section_fields)
+        base = Article.objects.published().filter(section=section)
+        choices = portal.filter_choices(base, filterable, list_key=("section", section.pk))
+        context["list_filters"] = [
+            (item, choices.get(item.key, []), list_value(self.request.GET, item.key))
+            for item in filterable
+        ]
+        context["list_sorts"] = portal.sortable_fields(self.section_fields)
+        context["list_query"] = self.wanted
+        return context
 
 
 class ArticleDetailView(DetailView):
@@ -134,6 +181,8 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         context["is_preview"] = not article.is_visible
+        context.update(portal.article_portal(article, request=self.request))
+        context["toc"] = table_of_contents(article.body) if article.toc else []
         context["previous_article"] = article.previous_article
         context["next_article"] = article.next_article
         if article.is_visible:

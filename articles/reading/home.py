@@ -1,0 +1,157 @@
+"""The portal home page's blocks under the carousel: the latest news, the directory by channel,
+the featured games.
+
+Which section is which comes from its fields (articles.reading.portal): a directory has a
+button field, a database (games) fact or link fields, and the news section is the other section
+with the most visible articles. What a block shows is kept per content generation and event
+window (cached_for_content), so a warm home page runs no query for it, and a cold one a fixed
+number whatever the data: the sections with their counts (1), the section fields and channels
+(kept per generation, 1 + 2), the directory's entries by channel (1, a window query), the
+games (1).
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Window
+from django.db.models.functions import RowNumber
+
+from articles.models import Article, SectionField
+from articles.pagecache.state import cached_for_content
+from articles.portal.channels import channels_by_section
+from articles.portal.fields import fields_by_section
+from articles.reading.pagination import READING_ORDER, reading_order_slice
+from articles.reading.portal import is_database, is_directory, sort_order
+
+ENTRIES_PER_CHANNEL = 6
+GAMES_ON_HOME = 8
+HEAVY_FIELDS = ("body", "search_document", "extra")
+
+
+@dataclass
+class ChannelBlock:
+    title: str
+    channel: object = None
+    entries: list = field(default_factory=list)
+
+
+def _visible_sections():
+    """[(section, visible article count)], most articles first."""
+    counts = (
+        Article.objects.published()
+        .filter(section=OuterRef("pk"))
+        .order_by()
+        .values("section")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    section_model = Article._meta.get_field("section").related_model
+    sections = (
+        section_model.objects.annotate(visible=Subquery(counts, output_field=IntegerField()))
+        .filter(visible__gt=0)
+        .order_by("-visible", "pk")
+    )
+    return [(section, section.visible) for section in sections]
+
+
+def _light(queryset):
+    return queryset.defer(*HEAVY_FIELDS)
+
+
+def _directory_entries(section, channel_ids):
+    """{channel id: [article]}: each channel's first ENTRIES_PER_CHANNEL entries in reading
+    order, in one query (a window over the channel's topics). An entry in two topics of one
+    channel comes twice from the database and once here, so a few more rows are read."""
+    if not channel_ids:
+        rows = _light(Article.objects.published().filter(section=section)).order_by(*READING_ORDER)[
+            : ENTRIES_PER_CHANNEL * 2
+        ]
+        return {None: list(rows)}
+    rows = (
+        _light(Article.objects.published().filter(section=section))
+        .filter(topics__channels__in=channel_ids)
+        .annotate(
+            channel_id=F("topics__channels"),
+            rank=Window(RowNumber(), partition_by=F("topics__channels"), order_by=READING_ORDER),
+        )
+        .filter(rank__lte=ENTRIES_PER_CHANNEL * 2)
+        .order_by("channel_id", "rank")
+    )
+    grouped = {}
+    for row in rows:
+        entries = grouped.setdefault(row.channel_id, [])
+        if len(entries) < ENTRIES_PER_CHANNEL and all(entry.pk != row.pk for entry in entries):
+            entries.append(row)
+    return grouped
+
+
+def _games(section, fields):
+    score = next(
+        (item for item in fields if item.sortable and item.kind == SectionField.Kind.NUMBER),
+        None,
+    )
+    rows = _light(Article.objects.published().filter(section=section))
+    rows = rows.order_by(*(sort_order(score) if score else READING_ORDER))
+    return list(rows[:GAMES_ON_HOME])
+
+
+def _directory_block(section, *, request):
+    channels = channels_by_section(request).get(section.pk, [])
+    entries = cached_for_content(
+        parts=("home-directory", section.pk, tuple(channel.pk for channel in channels)),
+        compute=lambda: _directory_entries(section, [channel.pk for channel in channels]),
+    )
+    if not channels:
+        return [ChannelBlock(title=section.display_name, entries=entries.get(None, []))]
+    return [
+        ChannelBlock(title=channel.display_title, channel=channel, entries=entries[channel.pk])
+        for channel in channels
+        if entries.get(channel.pk)
+    ]
+
+
+def home_blocks(*, request=None):
+    """The blocks of the home page, each present only when it has something to show:
+    `news_section` (or None: the latest of all sections), `latest` [article], `directory`
+    (section, [ChannelBlock]) or None, `games` (section, [article]) or None."""
+    sections = cached_for_content(parts=("home-sections",), compute=_visible_sections)
+    fields = fields_by_section(request)
+    directory = next((s for s, _ in sections if is_directory(fields.get(s.pk, []))), None)
+    games = next(
+        (
+            s
+            for s, _ in sections
+            if not is_directory(fields.get(s.pk, [])) and is_database(fields.get(s.pk, []))
+        ),
+        None,
+    )
+    news = next(
+        (
+            s
+            for s, _ in sections
+            if not (is_directory(fields.get(s.pk, [])) or is_database(fields.get(s.pk, [])))
+        ),
+        None,
+    )
+    latest_rows = Article.objects.published().for_cards()
+    if news is not None:
+        latest_rows = latest_rows.filter(section=news)
+    latest = reading_order_slice(
+        latest_rows,
+        start=0,
+        stop=settings.NEWSROOM["HOME_LATEST"],
+        list_key=("section", news.pk) if news is not None else ("all",),
+    )
+    blocks = {"news_section": news, "latest": latest, "directory": None, "games": None}
+    if directory is not None:
+        channel_blocks = _directory_block(directory, request=request)
+        if channel_blocks:
+            blocks["directory"] = (directory, channel_blocks)
+    if games is not None:
+        game_rows = cached_for_content(
+            parts=("home-games", games.pk),
+            compute=lambda: _games(games, fields.get(games.pk, [])),
+        )
+        if game_rows:
+            blocks["games"] = (games, game_rows)
+    return blocks
