@@ -108,6 +108,9 @@ def test_command_writes_report_and_summary(tmp_path, capsys):
         "failed",
         "warnings",
         "redirects",
+        "channels",
+        "ads",
+        "menu_items",
     }
     assert data["created"] == [SEED_REL]
     assert all(set(w) == {"file", "message"} for w in data["warnings"])

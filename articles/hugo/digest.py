@@ -30,6 +30,9 @@ def import_digest(article, author_ids, tag_names, topic_ids, slot_keys, *, body=
         article.weight,
         article.lightbox,
         article.extra,
+        # Newer columns only when set, so digests written before them stay valid.
+        *([article.fields] if article.fields else []),
+        *([{"toc": True}] if article.toc else []),
         list(author_ids),
         sorted(tag_names),
         sorted(topic_ids),

@@ -4,30 +4,38 @@ The front matter carries every field import_site() reads, so import -> export ->
 the same articles back. Bodies are HTML (index.html bundles: Hugo renders them as they are).
 
 Nothing is written outside OUT_DIR: every folder and file name comes from one sanitised part
-(_part: no "/", "\\", leading ".", NUL, or over 200 bytes) and the path, symlinks followed,
+(export_paths.part: no "/", "\\", leading ".", NUL, or over 200 bytes) and the path, symlinks followed,
 is checked to stay in OUT_DIR. A bad slug, term or image path is reported and skipped: an
 article that cannot be written never stops the others.
 """
 
 import re
-import shutil
 from dataclasses import dataclass, field
 from html import unescape
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.redirects.models import Redirect
-from django.core.exceptions import SuspiciousOperation
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 
 from articles.hugo.body import replace_img_tags
 from articles.hugo.dates import format_date
+from articles.hugo.export_paths import UnsafePath, copy_media, safe_file, safe_folder
 from articles.hugo.frontmatter import dump_yaml
 from articles.hugo.mapping import SLOT_KEYS
 from articles.hugo.permalinks import urlize
+from articles.hugo.portal_export import (
+    channel_taxonomies,
+    config_taxonomies,
+    declared_fields,
+    export_portal,
+    field_keys,
+    topic_taxonomy,
+    vocabulary_taxonomies,
+)
 from articles.hugo.shortcodes import escape_for_export
+from articles.hugo.vocabularies import CATEGORIES
 from articles.models import Article, ArticleAuthor, Topic
 
 CONFIG = """# Written by manage.py export_hugo.
@@ -44,15 +52,15 @@ _SRC = re.compile(r"""(\ssrc\s*=\s*)(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 _DERIVED = re.compile(r"""\s(?:srcset|sizes)\s*=\s*(["']).*?\1""", re.IGNORECASE | re.DOTALL)
 
 
-_MAX_PART_BYTES = 200  # a file name: most file systems allow 255 bytes
-
-
 @dataclass
 class ExportReport:
     articles: int = 0
     images: int = 0
     missing_images: list = field(default_factory=list)
     skipped: list = field(default_factory=list)  # "what: why", one line each
+    channels: int = 0
+    ads: int = 0
+    menu_items: int = 0
 
     def skip(self, what, why):
         self.skipped.append(f"{what}: {why}")
@@ -64,29 +72,33 @@ def export_site(*, out_dir, tz="Asia/Shanghai"):
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     root = out.resolve()
-    content = _folder(root, out, "content")
-    _file(root, out, "config.toml").write_text(CONFIG, encoding="utf-8")
+    content = safe_folder(root, out, "content")
+    taxonomies = channel_taxonomies()
+    config = config_taxonomies(CONFIG, [*taxonomies.values(), *vocabulary_taxonomies()])
+    safe_file(root, out, "config.toml").write_text(config, encoding="utf-8")
+    declared = declared_fields()
     report = ExportReport()
     category_terms = {}
     redirects = _redirects_by_target()
     articles = Article.objects.select_related("section").prefetch_related(
         Prefetch("article_authors", queryset=ArticleAuthor.objects.select_related("author")),
-        "topics",
+        "topics__vocabulary",
         "tags",
         "placements__slot",
     )
     for article in articles.order_by("pk").iterator(chunk_size=500):
         what = f"article {article.pk} ({article.slug!r})"
         try:
-            bundle = _folder(root, content, "articles", article.slug)
+            bundle = safe_folder(root, content, "articles", article.slug)
             meta = _front_matter(
                 article, tz=tz, aliases=redirects.get(article.get_absolute_url(), []), report=report
             )
+            meta.update(field_keys(article, meta, declared))
             if article.featured_image:
-                meta["featuredImage"] = _copy(article.featured_image.name, bundle, report)
+                meta["featuredImage"] = copy_media(article.featured_image.name, bundle, report)
             body = _bundle_images(article.body, bundle, report)
             text = dump_yaml(meta) + "\n" + escape_for_export(body)
-            _file(root, bundle, "index.html").write_text(text, encoding="utf-8")
+            safe_file(root, bundle, "index.html").write_text(text, encoding="utf-8")
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the export
             reason = str(exc) if isinstance(exc, UnsafePath) else f"{type(exc).__name__}: {exc}"
             report.skip(what, f"not exported: {reason}")
@@ -95,39 +107,8 @@ def export_site(*, out_dir, tz="Asia/Shanghai"):
             category_terms[meta["categories"][0]] = article.section
         report.articles += 1
     _write_terms(root, content, category_terms, report)
+    export_portal(root=root, out=out, content=content, report=report, taxonomies=taxonomies)
     return report
-
-
-class UnsafePath(ValueError):
-    """A name that would make a path leave its folder (or OUT_DIR)."""
-
-
-def _part(name):
-    """name as one safe path part, else UnsafePath."""
-    name = str(name)
-    if (
-        not name
-        or name.startswith(".")
-        or any(char in name for char in "/\\\0")
-        or len(name.encode("utf-8", "surrogatepass")) > _MAX_PART_BYTES
-    ):
-        raise UnsafePath(f"{name[:80]!r} is not a safe file or folder name")
-    return name
-
-
-def _file(root, base, *names):
-    """base/names..., each name one safe part, the path (symlinks followed) under root."""
-    path = base.joinpath(*(_part(name) for name in names))
-    if not path.resolve().is_relative_to(root):
-        raise UnsafePath(f"{path} would be outside the export folder")
-    return path
-
-
-def _folder(root, base, *names):
-    """_file(), created as a folder."""
-    path = _file(root, base, *names)
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _front_matter(article, *, tz, aliases, report):
@@ -143,7 +124,7 @@ def _front_matter(article, *, tz, aliases, report):
         "featuredImage": "",
         "tags": sorted(tag.name for tag in article.tags.all()),
         "categories": [article.section.name] if article.section else [],
-        "news": [topic.name for topic in article.topics.all()],
+        "news": [],
         "weight": article.weight,
         "lightgallery": article.lightbox,
         **{key: slot in slots for key, slot in SLOT_KEYS.items()},
@@ -151,12 +132,29 @@ def _front_matter(article, *, tz, aliases, report):
     }
     if meta["date"] is None:
         del meta["date"]
+    for topic in article.topics.all():  # each under its vocabulary's taxonomy (news by default)
+        key = topic_taxonomy(topic)
+        if key != CATEGORIES:  # a second category: written back through extra.categories
+            meta.setdefault(key, []).append(topic.name)
     extra = article.extra if isinstance(article.extra, dict) else {}
     for key, value in extra.items():
         if key == "categories" and value and not _is_terms(value):
             report.skip(f"article {article.pk}", "extra.categories is not a list of names; ignored")
         elif key not in meta or (key == "categories" and value) or (key == "featuredImage"):
             meta[key] = value
+    return _with_toc(meta, article.toc)
+
+
+def _with_toc(meta, toc):
+    """`toc: true`, or the theme's toc map from extra with `enable` set only where it no longer
+    says what the article does (so an unchanged map comes back unchanged)."""
+    options = meta.get("toc")
+    if isinstance(options, dict):
+        enable = next((v for k, v in options.items() if str(k).lower() == "enable"), True)
+        if bool(enable) != toc:
+            meta["toc"] = {**options, "enable": toc}
+    elif toc:
+        meta["toc"] = True
     return meta
 
 
@@ -169,10 +167,11 @@ def _write_terms(root, content, category_terms, report):
     A section is written under the category term its articles use (the original Hugo term
     when the import kept one, e.g. "news" for the section named 资讯)."""
     pages = [("categories", term, section) for term, section in category_terms.items()]
-    pages += [("news", topic.name, topic) for topic in Topic.objects.all()]
+    topics = Topic.objects.select_related("vocabulary")
+    pages += [(topic_taxonomy(topic), topic.name, topic) for topic in topics]
     for folder, term, row in pages:
         try:
-            page = _file(root, _folder(root, content, folder, urlize(term)), "_index.md")
+            page = safe_file(root, safe_folder(root, content, folder, urlize(term)), "_index.md")
             meta = {"title": row.name, "slug": row.slug, "description": row.description}
             page.write_text(dump_yaml(meta), encoding="utf-8")
         except (UnsafePath, OSError) as exc:
@@ -187,27 +186,6 @@ def _redirects_by_target():
     return found
 
 
-def _copy(name, bundle, report):
-    """Copy the media file name into the bundle; -> its file name there, "" when not copied."""
-    path = PurePosixPath(name)
-    if path.is_absolute() or any(part in {"", ".", ".."} for part in name.split("/")):
-        report.skip(f"image {name[:200]!r}", "not a path inside media; left out")
-        return ""
-    try:
-        filename = _part(path.name)
-        target_path = _file(bundle.resolve(), bundle, filename)
-        with default_storage.open(name, "rb") as source, open(target_path, "wb") as target:
-            shutil.copyfileobj(source, target)
-    except (UnsafePath, SuspiciousOperation) as exc:
-        report.skip(f"image {name[:200]!r}", f"left out: {exc}")
-        return ""
-    except OSError:
-        report.missing_images.append(name)
-        return ""
-    report.images += 1
-    return filename
-
-
 def _bundle_images(body, bundle, report):
     media_url = settings.MEDIA_URL
 
@@ -219,7 +197,7 @@ def _bundle_images(body, bundle, report):
         url = unescape(src.group(3))
         if not url.startswith(media_url):
             return tag
-        filename = _copy(url[len(media_url) :], bundle, report)
+        filename = copy_media(url[len(media_url) :], bundle, report)
         if not filename:
             return tag
         return tag.replace(src.group(0), f'{src.group(1)}"{filename}"', 1)
