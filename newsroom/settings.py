@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.ckeditor import CKEDITOR_DEFAULT
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -276,74 +278,7 @@ CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "articles:editor-upload"
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "gif", "webp"]
 CKEDITOR_5_MAX_FILE_SIZE = UPLOAD_MAX_BYTES // (1024 * 1024)
-CKEDITOR_5_CONFIGS = {
-    "default": {
-        "language": "zh-cn",
-        "toolbar": {
-            # No mediaEmbed button: bodies keep no players. A media embed that still arrives
-            # (a pasted video URL) is saved as a plain link, as the import writes its videos.
-            "items": [
-                "heading",
-                "|",
-                "bold",
-                "italic",
-                "strikethrough",
-                "link",
-                "|",
-                "bulletedList",
-                "numberedList",
-                "blockQuote",
-                "insertTable",
-                "|",
-                "imageUpload",
-                "code",
-                "codeBlock",
-                "|",
-                "removeFormat",
-                "sourceEditing",
-                "undo",
-                "redo",
-            ],
-            "shouldNotGroupWhenFull": True,
-        },
-        "heading": {
-            "options": [
-                {"model": "paragraph", "title": "Paragraph", "class": "ck-heading_paragraph"},
-                {
-                    "model": "heading2",
-                    "view": "h2",
-                    "title": "Heading 2",
-                    "class": "ck-heading_heading2",
-                },
-                {
-                    "model": "heading3",
-                    "view": "h3",
-                    "title": "Heading 3",
-                    "class": "ck-heading_heading3",
-                },
-                {
-                    "model": "heading4",
-                    "view": "h4",
-                    "title": "Heading 4",
-                    "class": "ck-heading_heading4",
-                },
-            ]
-        },
-        "image": {
-            "toolbar": [
-                "imageTextAlternative",
-                "toggleImageCaption",
-                "|",
-                "imageStyle:alignLeft",
-                "imageStyle:alignCenter",
-                "imageStyle:alignRight",
-            ],
-            "styles": ["alignLeft", "alignCenter", "alignRight"],
-        },
-        "table": {"contentToolbar": ["tableColumn", "tableRow", "mergeTableCells"]},
-        "link": {"addTargetToExternalLinks": True},
-    }
-}
+CKEDITOR_5_CONFIGS = {"default": CKEDITOR_DEFAULT}  # newsroom/ckeditor.py
 
 LOGGING = {
     "version": 1,

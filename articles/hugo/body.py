@@ -1,13 +1,15 @@
 """An article body from Hugo: shortcodes, Markdown, and every <img> pointed at media."""
 
 import re
+from contextlib import contextmanager
 from html import escape, unescape
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from django.core.files.storage import default_storage
 
+from articles.hugo.links import rewrite_links
 from articles.hugo.markdown import render_body
-from articles.hugo.media import ImageProblem
+from articles.hugo.media import ImageProblem, csp_allows_image_host
 from articles.models import ContentIssue
 
 _IMG_START = re.compile(r"<img\b", re.IGNORECASE)
@@ -19,6 +21,41 @@ def render_article_body(text, *, file, images, is_markdown=True, markup=None):
     markup: the site config's `markup` table, None for Hugo's defaults."""
     html, unknown = render_body(text, is_markdown=is_markdown, markup=markup)
     return resolve_images(html, unknown=unknown, file=file, images=images)
+
+
+@contextmanager
+def after_import(run, *, remote=False):
+    """Around import_site()'s loop over the files: remote turns downloads on; once every
+    page is in, points links between pages at their articles and sums up the remote images."""
+    run.images.download_remote = remote
+    yield
+    rewrite_links(run)
+    hosts = run.images.hosts_to_allow()
+    if hosts:
+        count = sum(run.images.remote_hosts[host] for host in hosts)
+        # On the first page with one, so that every warning names a file of the site.
+        warned = (w["file"] for w in run.report.warnings if "remote image" in w["message"])
+        run.report.warn(
+            next(warned, ""),
+            f"{REMOTE_SUMMARY} {count} remote image(s) were not downloaded, and readers will "
+            "not see them: the site's Content-Security-Policy (img-src) does not allow their "
+            f"hosts. Import again with --download-remote-images, or allow these hosts "
+            f"(MEDIA_HOSTS): {', '.join(hosts)}",
+        )
+
+
+REMOTE_SUMMARY = "Remote images:"
+
+
+def remote_message(ref):
+    host = urlsplit(ref).hostname or ref
+    if csp_allows_image_host(host):
+        return f"remote image {ref} left on its server (not downloaded)"
+    return (
+        f"remote image {ref} left on its server (not downloaded): readers will not see it, the "
+        f"site's Content-Security-Policy (img-src) does not allow {host}; import with "
+        "--download-remote-images, or add the host to MEDIA_HOSTS"
+    )
 
 
 def img_tags(html):
@@ -66,18 +103,16 @@ def resolve_images(html, *, unknown, file, images):
         raw = unescape(next(g for g in src.groups() if g is not None))
         if not raw or raw.startswith("data:"):
             return tag
-        ref = raw if raw.startswith(("http://", "https://", "//")) else unquote(raw)
+        remote = raw.startswith(("http://", "https://", "//"))
+        ref = raw if remote else unquote(raw)
         found = images.resolve(ref, page_dir=file.path.parent)
         if isinstance(found, tuple) and found[0] == "local":
             found = images.store(found[1], ref=ref)
-        if isinstance(found, tuple):
-            problems.append(
-                (
-                    ContentIssue.Kind.REMOTE_IMAGE,
-                    f"remote image {ref} left on its server (not downloaded)",
-                    ref,
-                )
-            )
+        if remote and not isinstance(found, str):  # left on its server, or the download failed
+            if isinstance(found, ImageProblem):
+                problems.append((found.kind, found.message, ref))
+            else:
+                problems.append((ContentIssue.Kind.REMOTE_IMAGE, remote_message(ref), ref))
             if ref.startswith("//"):
                 return tag.replace(src.group(0), f' src="https:{escape(ref)}"', 1)
             return tag

@@ -1,11 +1,16 @@
 """Images a Hugo page points at: found in the bundle or static/, re-encoded into media.
 
-Nothing is downloaded: remote images stay where they are and are reported. Nothing outside the
-site is read: a path or a symlink whose real path leaves SITE_DIR is refused and reported.
+Remote images stay where they are and are reported (with the hosts readers' browsers would
+have to be allowed to load them from), unless download_remote is on: then each URL is fetched
+once (remote.py: bounded, SSRF-safe) and stored like a local file. Nothing outside the site is
+read: a path or a symlink whose real path leaves SITE_DIR is refused and reported.
 """
 
 import hashlib
 import re
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -15,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 
+from articles.hugo.remote import FetchError, fetch_image
 from articles.media.images import FORMATS, clean_image
 from articles.models import ContentIssue
 
@@ -33,15 +39,52 @@ class ImageProblem:
 class ImageStore:
     """Copies images into media once per run (and once ever: names are content hashes)."""
 
-    def __init__(self, *, site, dry_run=False):
+    def __init__(self, *, site, dry_run=False, download_remote=False):
         self.site = site
         self.dry_run = dry_run
+        self.download_remote = download_remote
+        self.remote_hosts = {}  # host -> how many remote images were left on it
         self._stored = {}  # resolved source path or content hash -> media name
+        self._fetched = {}  # URL -> ("local", downloaded file) or ImageProblem
+        self._downloads = None  # a temporary folder, made on the first download
+
+    def fetch(self, url):
+        """Download url once; -> ("local", Path of the downloaded file) | ImageProblem."""
+        if url not in self._fetched:
+            try:
+                data = fetch_image(url)
+            except FetchError as exc:
+                self._fetched[url] = ImageProblem(
+                    ContentIssue.Kind.REMOTE_IMAGE, url, f"remote image {url} not downloaded: {exc}"
+                )
+            else:
+                if self._downloads is None:
+                    self._downloads = Path(tempfile.mkdtemp(prefix="hugo-images-"))
+                    weakref.finalize(self, shutil.rmtree, self._downloads, ignore_errors=True)
+                name = Path(urlsplit(url).path).suffix.lower()
+                path = (
+                    self._downloads / f"{len(self._fetched)}{name if name in _EXTENSIONS else ''}"
+                )
+                path.write_bytes(data)
+                self._fetched[url] = ("local", path)
+        return self._fetched[url]
+
+    def left_remote(self, url):
+        """Note a remote image left on its server: the report lists the hosts."""
+        host = urlsplit(url).hostname or ""
+        self.remote_hosts[host] = self.remote_hosts.get(host, 0) + 1
+
+    def hosts_to_allow(self):
+        """Hosts of remote images left on their servers that the CSP's img-src refuses."""
+        return sorted(host for host in self.remote_hosts if not csp_allows_image_host(host))
 
     def classify(self, ref):
         """-> ("remote", url) | ("local", Path) | ImageProblem."""
         ref = (ref or "").strip()
         if ref.startswith(("http://", "https://", "//")):
+            if self.download_remote:
+                return self.fetch(f"https:{ref}" if ref.startswith("//") else ref)
+            self.left_remote(ref)
             return ("remote", ref)
         if _WINDOWS.match(ref) or "\\" in ref:
             return ImageProblem(
@@ -133,6 +176,20 @@ class ImageStore:
             name = default_storage.save(name, cleaned)
         self._stored[source] = self._stored[digest] = name
         return name
+
+
+def csp_allows_image_host(host):
+    """Whether the site's Content-Security-Policy lets readers' browsers load images from an
+    https URL on host (img-src entries: `https:`, `*`, `host`, `https://host`, `*.domain`)."""
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}
+    for source in policy.get("DIRECTIVES", {}).get("img-src", []):
+        source = source.strip().lower()
+        if source in ("*", "https:"):
+            return True
+        pattern = source.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        if pattern == host or (pattern.startswith("*.") and host.endswith(pattern[1:])):
+            return True
+    return False
 
 
 def media_name(digest, ext):

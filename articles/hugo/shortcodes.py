@@ -12,8 +12,11 @@ The text is scanned in linear time (it may be a Writer's body, on export): a tag
 import re
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import PurePosixPath
+from urllib.parse import quote
 
 from articles.hugo.limits import MAX_SHORTCODE_NESTING, LimitError
+from articles.text.sanitize import video_embed
 
 _ESCAPED_OPEN = re.compile(r"\{\{[<%]/\*")
 _ESCAPED_CLOSE = re.compile(r"\*/[>%]\}\}")
@@ -27,7 +30,10 @@ _NEXT_WORD = re.compile(
 _PIECE = re.compile(r"""\\(.)|"((?:[^"\\]|\\.)*)"|'([^']*)'|([^'"\\]+)""", re.DOTALL)
 _ESCAPE_IN_DOUBLE = re.compile(r'\\(["\\])')
 PAIRED = {"admonition", "details"}
-KNOWN = PAIRED | {"figure", "image", "link", "bilibili", "youtube"}
+# ref and relref are written into the text itself (they sit inside a link's destination); the
+# link then points at the content file, which links.py maps to its article once all are in.
+INLINE = {"ref", "relref"}
+KNOWN = PAIRED | INLINE | {"figure", "image", "link", "bilibili", "youtube"}
 ADMONITION_TITLES = {
     "note": "注意",
     "abstract": "摘要",
@@ -159,6 +165,10 @@ def _expand(text, tags, closes, result, render_markdown, span=None, depth=0):
             out.append(_hold(result, escape(tag.source)))
             pos, index = tag.end, index + 1
             continue
+        if tag.name in INLINE:
+            out.append(_ref(_parse_args(tag.args)))
+            pos, index = tag.end, index + 1
+            continue
         inner, pos, index = "", tag.end, index + 1
         close = closes.get(index - 1)
         if tag.name in PAIRED and not tag.self_closed and close is not None and close < last:
@@ -262,18 +272,36 @@ def _link(args, inner_html):
     return f'<a href="{escape(href)}"{title_attr}>{escape(content)}</a>'
 
 
+def _ref(args):
+    """{{< ref "x.md#anchor" >}} -> x.md#anchor, %-encoded so it stays one link destination."""
+    target = _arg(args, "path", 0).strip()
+    path, sep, fragment = target.partition("#")
+    if path and not PurePosixPath(path).suffix:
+        path += ".md"  # ref "news/x": a page or a bundle; links.py looks for both
+    return quote(path, safe="/._-~") + (sep + quote(fragment, safe="._-~") if sep else "")
+
+
 def _bilibili(args, inner_html):
-    video = _arg(args, "id", 0)
-    page = _arg(args, "p", 1)
+    video = _arg(args, "id", 0).strip()
+    page = _arg(args, "p", 1).strip()
+    title = _arg(args, "title")
+    embed = video_embed("bilibili", video, page=page, title=title)
+    if embed:
+        return embed
     url = f"https://www.bilibili.com/video/{video}/" + (f"?p={page}" if page else "")
     return f'<a class="video-link" href="{escape(url)}">哔哩哔哩视频 {escape(video)}</a>'
 
 
 def _youtube(args, inner_html):
-    video = _arg(args, "id", 0)
+    video = _arg(args, "id", 0).strip()
+    title = _arg(args, "title")
+    embed = video_embed("youtube", video, title=title)
+    if embed:
+        return embed
     url = f"https://www.youtube.com/watch?v={video}"
-    title = _arg(args, "title") or f"YouTube 视频 {video}"
-    return f'<a class="video-link" href="{escape(url)}">{escape(title)}</a>'
+    return (
+        f'<a class="video-link" href="{escape(url)}">{escape(title or f"YouTube 视频 {video}")}</a>'
+    )
 
 
 RENDERERS = {

@@ -87,6 +87,7 @@ ALLOWED_ATTRIBUTES = {
     "blockquote": {"cite"},
     "q": {"cite"},
     "code": {"class"},
+    "div": {"data-embed", "data-embed-id", "data-embed-page"},  # a video: video_embed()
 }
 WEB_SCHEMES = {"http", "https"}
 LINK_SCHEMES = WEB_SCHEMES | {"mailto", "tel"}  # mailto: and tel: have no host to confuse
@@ -114,6 +115,81 @@ _INVISIBLE = {"Cc", "Cf", "Zs", "Zl", "Zp"}  # and, beyond ASCII, invisible char
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 MAX_ID_LENGTH = 128
 _SAFE_ID = re.compile(rf"[\w-]{{1,{MAX_ID_LENGTH}}}")
+
+
+# Click-to-load videos: the body holds a placeholder naming the provider and the video's id
+# (never a URL); static/js/embeds.js builds the player's URL from them when the reader clicks.
+VIDEO_IDS = {
+    "youtube": re.compile(r"[A-Za-z0-9_-]{11}"),
+    "bilibili": re.compile(r"BV[0-9A-Za-z]{10}|av[1-9][0-9]{0,11}"),
+}
+VIDEO_PROVIDERS = {"youtube": "YouTube", "bilibili": "哔哩哔哩"}
+_VIDEO_PAGE = re.compile(r"[1-9][0-9]{0,2}")
+_DIV = re.compile(r'<div\b(?:[^>"]|"[^"]*")*>')  # on ammonia's output: values double-quoted
+_EMBED_ATTRIBUTE = re.compile(r'\s(data-embed(?:-id|-page)?)="([^"]*)"')
+
+
+def video_watch_url(provider, video_id, page=None):
+    if provider == "youtube":
+        return f"https://www.youtube.com/watch?v={video_id}"
+    return f"https://www.bilibili.com/video/{video_id}/" + (f"?p={page}" if page else "")
+
+
+def video_embed(provider, video_id, *, page=None, title=""):
+    """The click-to-load placeholder of a video (the link to watch it on the provider's site
+    when scripts are off), or None when video_id is not one of provider's ids."""
+    pattern = VIDEO_IDS.get(provider)
+    if pattern is None or not pattern.fullmatch(video_id or ""):
+        return None
+    page = str(page or "")
+    page = page if provider == "bilibili" and _VIDEO_PAGE.fullmatch(page) else ""
+    name = VIDEO_PROVIDERS[provider]
+    url = escape_attribute(video_watch_url(provider, video_id, page))
+    page_attribute = f' data-embed-page="{page}"' if page else ""
+    return (
+        f'<div class="video-embed" data-embed="{provider}" data-embed-id="{video_id}"'
+        f'{page_attribute}><a class="video-link" href="{url}" rel="noopener noreferrer">'
+        f'<span class="video-play">播放视频</span>'
+        f'<span class="video-title">{escape_text(title or f"{name} 视频")}</span>'
+        f'<span class="video-provider">{name}</span></a></div>'
+    )
+
+
+def escape_text(text):
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_attribute(text):
+    return text.replace("&", "&amp;").replace('"', "&quot;")
+
+
+def _embed_value_allowed(attribute, value):
+    if attribute == "data-embed":
+        return value in VIDEO_IDS
+    if attribute == "data-embed-id":
+        return any(pattern.fullmatch(value) for pattern in VIDEO_IDS.values())
+    return bool(_VIDEO_PAGE.fullmatch(value))
+
+
+def _checked_embeds(html):
+    """A video placeholder keeps its data attributes only as a whole that fits: a provider and
+    an id of that provider's form (a page for bilibili only); otherwise it loses all of them."""
+    if "data-embed" not in html:
+        return html
+
+    def check(match):
+        tag = match.group(0)
+        if " data-embed" not in tag:
+            return tag
+        found = dict(_EMBED_ATTRIBUTE.findall(tag))
+        provider, video_id = found.get("data-embed"), found.get("data-embed-id", "")
+        pattern = VIDEO_IDS.get(provider)
+        fits = pattern is not None and pattern.fullmatch(video_id)
+        if fits and ("data-embed-page" not in found or provider == "bilibili"):
+            return tag
+        return _EMBED_ATTRIBUTE.sub("", tag)
+
+    return _DIV.sub(check, html)
 
 
 def safe_url(value, *, schemes=WEB_SCHEMES):
@@ -222,6 +298,8 @@ def _filter_attribute(tag, attribute, value):
         return ("checkbox" if value == "checkbox" else None) if attribute == "type" else ""
     if attribute == "id" and tag in HEADINGS:
         return value if _SAFE_ID.fullmatch(value) else None
+    if attribute.startswith("data-"):
+        return value if _embed_value_allowed(attribute, value) else None
     if attribute == "srcset":
         return safe_srcset(value)  # ammonia checks the scheme of href and src, not of srcset
     if attribute == "href":
@@ -260,7 +338,7 @@ def _clean_once(html):
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return _links_for_oembeds(_text_for_inputs(_drop_empty_iframes(cleaned)))
+    return _checked_embeds(_links_for_oembeds(_text_for_inputs(_drop_empty_iframes(cleaned))))
 
 
 def _drop_empty_iframes(html):

@@ -4,6 +4,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.hugo.body import REMOTE_SUMMARY
 from articles.hugo.importer import SiteError, import_site
 from articles.hugo.limits import MAX_FILE_BYTES, MB
 from articles.hugo.pipeline import default_jobs
@@ -54,6 +55,12 @@ class Command(BaseCommand):
             help="Merge config/NAME/ over config/_default/, as Hugo does "
             f"(default {DEFAULT_ENVIRONMENT}).",
         )
+        parser.add_argument(
+            "--download-remote-images",
+            action="store_true",
+            help="Fetch images the pages load from other sites into media (bounded in size and "
+            "time, checked like uploads); without it they stay remote and are reported.",
+        )
 
     def handle(
         self, *args, site_dir, dry_run, report, sections, timezone, overwrite, jobs, **options
@@ -75,6 +82,7 @@ class Command(BaseCommand):
                 jobs=max(1, jobs),
                 max_file_bytes=max_file_bytes,
                 environment=options["environment"],
+                download_remote_images=options["download_remote_images"],
             )
         except (SiteError, ValueError) as exc:
             raise CommandError(str(exc), returncode=2) from exc
@@ -99,7 +107,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"warning: {warning['file']}: {warning['message']}")
         else:  # what the site's config says that the import leaves aside
             for warning in result.warnings:
-                if warning["message"].startswith("config keys not used"):
+                if warning["message"].startswith(("config keys not used", REMOTE_SUMMARY)):
                     self.stdout.write(f"warning: {warning['file']}: {warning['message']}")
         for reason, files in result.skip_reasons().items():
             example = f" ({files[0]}{', ...' if len(files) > 1 else ''})"
