@@ -1,7 +1,7 @@
 from django.urls import path, re_path, register_converter
 
 from articles.media import uploads
-from articles.reading import feeds, views
+from articles.reading import feeds, indexes, views
 from articles.reading.converters import UnicodeSlugConverter
 from articles.reading.taxonomies import TAXONOMIES
 
@@ -24,6 +24,16 @@ urlpatterns = [
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
     path("editor/upload/", uploads.editor_upload, name="editor-upload"),
+    # Index pages (articles/reading/indexes.py); a taxonomy's own pages follow below.
+    path("tags/", indexes.TAG_INDEX, name="tag-index"),
+    path("sections/", indexes.SECTION_INDEX, name="section-index"),
+    path("authors/", indexes.AUTHOR_INDEX, name="author-index"),
+    path("topics/", indexes.TopicIndexView.as_view(), name="topic-index"),
+    path(
+        "vocabularies/<uslug:key>/",
+        indexes.VocabularyDetailView.as_view(),
+        name="vocabulary-detail",
+    ),
 ]
 
 for taxonomy in TAXONOMIES:

@@ -108,7 +108,7 @@ def test_single_author_forms_and_weight_and_extra(tmp_path):
     assert not report.failed
     a, b = Article.objects.get(title="甲"), Article.objects.get(title="乙")
     assert [x.name for x in a.byline] == ["Biwen"]
-    assert a.weight == 7 and a.extra == {"toc": True, "featuredImage1": "x.jpg"}
+    assert a.weight == 7 and a.toc is True and a.extra == {"featuredImage1": "x.jpg"}
     assert [x.name for x in b.byline] == ["Lruihao"]
     assert b.weight is None and b.extra == {"authorLink": "mailto:a@b.c"}
 

@@ -210,8 +210,10 @@ def test_dry_run_counts_equal_the_real_run(tmp_path):
     assert not Redirect.objects.exists() and not Article.objects.exists()
     real = import_site(site_dir=tmp_path)
     assert dry.counts() == real.counts()
-    # permalinks and aliases, one tag (/tags/gamefi/ is already the tag's URL), section, topic
-    assert real.redirects == Redirect.objects.count() == 4 * 2 + 1 + 1 + 1
+    # permalinks and aliases, one tag (/tags/gamefi/ is already the tag's URL), section, topic,
+    # and the list pages: /categories/, /news/, and page/1/ of /, /tags/, /categories/, /news/,
+    # /categories/news/, /news/链游/, /tags/元宇宙/ and /tags/gamefi/
+    assert real.redirects == Redirect.objects.count() == 4 * 2 + 1 + 1 + 1 + 10
 
 
 def test_a_directory_entry_without_body_stays_published(tmp_path):

@@ -2,21 +2,22 @@
 
 import hashlib
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.hugo.body import resolve_images
+from articles.hugo.body import after_import, resolve_images
 from articles.hugo.digest import HUGO_SLOTS, import_digest, state_digest
 from articles.hugo.issues import issues_written_by_importer
 from articles.hugo.limits import MAX_FILE_BYTES, LimitError, check_body
-from articles.hugo.lookups import TermCache
+from articles.hugo.lookups import TermCache, TopicCache
 from articles.hugo.mapping import bounded_extra, data_page_reason
 from articles.hugo.media import ImageProblem, ImageStore
 from articles.hugo.pipeline import Task, prepared_in_order
+from articles.hugo.portal import PortalWriter
 from articles.hugo.redirects import RedirectWriter
+from articles.hugo.report import ImportReport
 from articles.hugo.selection import select_pages
 from articles.hugo.site import DEFAULT_ENVIRONMENT, Refused, SiteError, open_site
 from articles.media.renditions import make_article_renditions
@@ -30,49 +31,12 @@ from articles.models import (
     Slot,
     Tag,
     TaggedArticle,
-    Topic,
     derive_text,
 )
 from articles.text.sanitize import sanitize_html
 from articles.text.slugs import MAX_SLUG_LENGTH
 
 __all__ = ["ImportReport", "SiteError", "import_site", "state_digest"]
-
-
-@dataclass
-class ImportReport:
-    created: list = field(default_factory=list)
-    updated: list = field(default_factory=list)
-    unchanged: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
-    failed: list = field(default_factory=list)  # {"file", "error"}
-    warnings: list = field(default_factory=list)  # {"file", "message"}
-    redirects: int = 0
-
-    def as_dict(self):
-        return asdict(self)
-
-    def counts(self):
-        return {k: (v if isinstance(v, int) else len(v)) for k, v in asdict(self).items()}
-
-    def warn(self, file, message):
-        self.warnings.append({"file": file, "message": message})
-
-    def skip(self, file, reason):
-        """A file not imported; its reason is a warning on that file."""
-        self.skipped.append(file)
-        self.warn(file, reason)
-
-    def skip_reasons(self):
-        """reason -> the skipped files it was given for, in order (for the summary)."""
-        skipped, reasons = set(self.skipped), {}
-        for warning in self.warnings:
-            if warning["file"] in skipped:
-                reasons.setdefault(warning["message"], []).append(warning["file"])
-                skipped.discard(warning["file"])
-        if skipped:
-            reasons["no reason recorded"] = sorted(skipped)
-        return reasons
 
 
 class _DryRun(Exception):
@@ -90,6 +54,7 @@ def import_site(
     jobs=1,
     max_file_bytes=MAX_FILE_BYTES,
     environment=DEFAULT_ENVIRONMENT,
+    download_remote_images=False,
 ):
     """Import every default-language page of the Hugo site at site_dir.
 
@@ -124,11 +89,13 @@ def import_site(
     in_order = prepared_in_order(
         staged, jobs=jobs, taxonomies=site.taxonomies, tz=tz, markup=markup
     )
-    with _sqlite_commits_without_fsync():
+    with _sqlite_commits_without_fsync(), after_import(run, remote=download_remote_images):
         for done, (file, staged_file, prepared) in enumerate(in_order, start=1):
             run.import_file(file, staged_file, prepared)
             if progress:
                 progress(done, len(pages), file.rel)
+    run.portal.finish(menus=not sections)
+    run.redirects.finish(report=report, dry_run=dry_run, topics=run.topics)
     return report
 
 
@@ -159,7 +126,7 @@ class _Run:
         self.authors = TermCache(Author, match_slugs=False)
         self.tags = TermCache(Tag, match_slugs=False)
         self.sections = TermCache(Section, info=term_info, kind="categories")
-        self.topics = TermCache(Topic, info=term_info, kind="topics")
+        self.topics = TopicCache(site=site, info=term_info, report=report, dry_run=dry_run)
         self.redirects = RedirectWriter(site=site)
         self.slots = {slot.key: slot for slot in Slot.objects.filter(key__in=HUGO_SLOTS)}
         self.known = {
@@ -170,6 +137,8 @@ class _Run:
         }
         self.slugs = set(Article.objects.values_list("slug", flat=True))
         self._caches = [self.authors, self.tags, self.sections, self.topics, self.redirects]
+        self.portal = PortalWriter(run=self)  # fields, channels, ads, menus
+        self._caches.append(self.portal)
 
     def stage(self, file):
         """Read the file; -> a Task to prepare, or "unchanged", or a failure for the report."""
@@ -206,6 +175,8 @@ class _Run:
         redirects = 0
         if prepared.error:
             self.report.failed.append({"file": rel, "error": prepared.error})
+            return
+        if self.portal.take(file, task, prepared):  # a channel or an ad page, not an article
             return
         try:
             with transaction.atomic():
@@ -283,13 +254,14 @@ class _Run:
             article.published_at = timezone.now()
         article.updated_at = fields.updated_at or fields.published_at or timezone.now()
         article.weight = fields.weight
-        article.lightbox = fields.lightbox
+        article.lightbox, article.toc = fields.lightbox, fields.toc
         article.extra = fields.extra
         if fields.slug:
             article.slug = self._free_slug(prepared.slug_base, own=article.slug, max_length=100)
         elif not article.slug:
             article.slug = self._free_slug(prepared.slug_base, own="", max_length=MAX_SLUG_LENGTH)
         article.section = self.sections.get(fields.section) if fields.section else None
+        self.portal.fill_fields(article, issues=issues, warnings=warnings)
         self._featured_image(article, fields, file, issues, warnings)
         html, problems = resolve_images(
             prepared.body, unknown=prepared.unknown_shortcodes, file=file, images=self.images
@@ -309,7 +281,7 @@ class _Run:
         # Two spellings can name one row (Bob/bob): keep each row once, in order.
         authors = _unique(self.authors.get(name) for name in fields.authors)
         tags = _unique(self.tags.get(name) for name in fields.tags)
-        topics = _unique(self.topics.get(term) for _, term in fields.topics)
+        topics = _unique(self.topics.get_in(plural, term) for plural, term in fields.topics)
         slots = [key for key in fields.slots if key in self.slots]
         article.imported_at = timezone.now()
         # Of the body as save() will store it (sanitised, renditions), so it matches the row.

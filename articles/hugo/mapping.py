@@ -102,6 +102,7 @@ class Fields:
     url: str
     aliases: list
     extra: dict
+    toc: bool = False
     warnings: list = field(default_factory=list)
     lastmod_before_date: str = ""
 
@@ -130,6 +131,8 @@ def map_front_matter(meta, *, taxonomies, tz):
     extra = {
         k: jsonable(v) for k, v in meta.items() if k not in MAPPED_KEYS and k not in taxonomies
     }
+    if not isinstance(meta.get("toc"), dict):  # a theme's toc options stay in extra as well
+        extra.pop("toc", None)
     categories = _terms(meta.get("categories"))
     if len(categories) > 1:
         extra["categories"] = categories
@@ -139,6 +142,9 @@ def map_front_matter(meta, *, taxonomies, tz):
         if is_topic_taxonomy(plural, singular)
         for term in _terms(meta.get(plural))
     ]
+    # The first category is the section; each further one a topic of the `categories`
+    # vocabulary, so the old /categories/<term>/ page leads somewhere.
+    topics += [("categories", term[:100]) for term in categories[1:]]
     authors, link = _authors(meta)
     if link and "authorLink" not in extra:
         extra["authorLink"] = link
@@ -165,6 +171,7 @@ def map_front_matter(meta, *, taxonomies, tz):
         url=_text(meta.get("url")),
         aliases=_terms(meta.get("aliases")),
         extra=bounded_extra(extra, warnings),
+        toc=_toc(meta.get("toc")),
         warnings=warnings,
         lastmod_before_date=lastmod_before_date,
     )
@@ -214,6 +221,14 @@ def _terms(value):
             seen.add(term.casefold())
             terms.append(term)
     return terms
+
+
+def _toc(value):
+    """`toc: true`, or a map of the theme's toc options (`toc: {enable: true, auto: false}`)."""
+    if isinstance(value, dict):
+        enable = next((v for k, v in value.items() if str(k).lower() == "enable"), True)
+        return _bool(enable, default=True)
+    return _bool(value)
 
 
 def _weight(value, warnings):

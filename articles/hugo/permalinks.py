@@ -6,7 +6,7 @@ from pathlib import PurePosixPath
 
 from django.utils.encoding import escape_uri_path
 
-_KEEP = set("%./\\_-#+~")
+_KEEP = set("%./\\_-#+~@")
 
 
 def urlize(text, *, lower=True):
@@ -46,10 +46,10 @@ def page_permalink(*, site, file, meta, published_at):
         )
     else:
         path = "/" + "/".join([*folders, slug or filename]) + "/"
-    path = re.sub(r"\s+", "-", path)
+    # Hugo sanitises the path as it urlizes a term: spaces -> "-", punctuation such as
+    # "、", "(", "!" dropped, letters of any script kept.
+    path = urlize(path, lower=site.lower_paths)
     path = re.sub(r"/{2,}", "/", path)
-    if site.lower_paths:
-        path = path.lower()
     if site.ugly_urls and path.endswith("/") and path != "/":
         path = path[:-1] + ".html"
     return site.language_prefix + path

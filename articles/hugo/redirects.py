@@ -2,8 +2,14 @@
 
 from django.conf import settings
 from django.contrib.redirects.models import Redirect
+from django.db import transaction
+from django.urls import reverse
 
+from articles.hugo.list_pages import ListPages
 from articles.hugo.permalinks import alias_path, page_permalink, request_path, term_permalink
+from articles.hugo.site import content_files
+from articles.hugo.vocabularies import CATEGORIES
+from articles.models import Article, Channel
 
 MAX_OLD_PATH = Redirect._meta.get_field("old_path").max_length
 
@@ -21,6 +27,8 @@ class RedirectWriter:
             Redirect.objects.filter(site_id=self.site_id).values_list("old_path", "new_path")
         )
         self._pending = {}
+        self.lists = ListPages(site=site)
+        self._sections = None  # the run's section cache, from the first article
 
     def for_article(self, article, *, file, fields, sections, topics, tags, warnings, authors):
         new_url = article.get_absolute_url()
@@ -31,20 +39,105 @@ class RedirectWriter:
             published_at=fields.published_at,
         )
         pairs = [(permalink, new_url)]
-        pairs += [(alias_path(a, permalink=permalink), new_url) for a in fields.aliases]
+        for alias in fields.aliases:
+            old = alias_path(alias, permalink=permalink)
+            pairs.append((old, new_url))
+            if old and not old.endswith("/") and "." not in old.rsplit("/", 1)[-1]:
+                pairs.append((old + "/", new_url))  # Hugo wrote <alias>/index.html
         terms = [("tags", name, tags) for name in fields.tags]
         if fields.section:
-            terms.append(("categories", fields.section, sections))
-        terms += [(plural, term, topics) for plural, term in fields.topics]
+            terms.append((CATEGORIES, fields.section, sections))
+        for plural, term in fields.topics:
+            # A further category that is some page's section leads to the section.
+            is_section = plural == CATEGORIES and term.casefold() in sections.by_key
+            terms.append((plural, term, sections if is_section else topics))
         if self.site.author_taxonomy:  # /authors/<name>/ was the author's page
             terms += [(self.site.author_taxonomy, name, authors) for name in fields.authors]
+        article_id = article.pk if article.status == Article.Status.PUBLISHED else None
+        self._sections = sections
+        section_url = sections.get(fields.section).get_absolute_url() if fields.section else ""
+        self.lists.add_page(file=file, section_url=section_url, article_id=article_id)
         for taxonomy, term, cache in terms:
             old = term_permalink(site=self.site, taxonomy=taxonomy, term=term)
+            new = cache.get(term).get_absolute_url()
+            self.lists.add_term(taxonomy=taxonomy, old=old, new=new, article_id=article_id)
             if old not in self._done:
-                pairs.append((old, cache.get(term).get_absolute_url()))
+                pairs.append((old, new))
                 self._done.add(old)
                 self._new.append(old)
         self._write(pairs, warnings)
+
+    def finish(self, *, report, dry_run, topics):
+        """After the last file: every declared vocabulary exists; the term pages of terms
+        only channels used, the channel pages themselves (to their section) and the site's
+        list pages (home, sections, taxonomies, terms, each with its page/N/) redirect.
+        A dry run writes nothing and counts what the real run would write."""
+        vocabularies = topics.vocabularies
+        targets = {
+            "tags": reverse("articles:tag-index"),
+            CATEGORIES: reverse("articles:section-index"),
+        }
+        if self.site.author_taxonomy:
+            targets[self.site.author_taxonomy] = reverse("articles:author-index")
+        warnings = []
+        with transaction.atomic():
+            for plural in self.site.topic_taxonomies:
+                key = vocabularies.get(plural).key
+                targets[plural] = reverse("articles:vocabulary-detail", kwargs={"key": key})
+            pairs = self._channel_pages(written=report.channels, dry_run=dry_run)
+            for (taxonomy, term), topic in topics.used.items():  # channels' terms too
+                old = term_permalink(site=self.site, taxonomy=taxonomy, term=term)
+                new = topic.get_absolute_url()
+                section = self._sections and self._sections.by_key.get(term.casefold())
+                if taxonomy == CATEGORIES and section:
+                    # A further category that some page has first, whichever came first.
+                    new = section.get_absolute_url()
+                    pairs.append((old, new))
+                    if old in self.lists.terms:
+                        self.lists.terms[old][1] = new
+                elif old not in self._done:
+                    pairs.append((old, new))
+                if old not in self.lists.terms:
+                    self.lists.add_term(taxonomy=taxonomy, old=old, new=new)
+            self.lists.commit()
+            pairs += self.lists.pairs(taxonomy_targets=targets)
+            self._write(pairs, warnings)
+            if dry_run:
+                transaction.set_rollback(True)
+        report.redirects += self.take_count()
+        for message in warnings:
+            report.warn(self.site.config_name, message)
+        if dry_run:
+            vocabularies.rollback()
+            self.rollback()
+        else:
+            vocabularies.commit()
+            self.commit()
+
+    def _channel_pages(self, *, written, dry_run):
+        """A channel's page (pNews/1/ ...) was a page of the old site: it leads to the
+        channel's section, and its folder's list page too. A dry run wrote no channel: the
+        ones it would write count, led to the home page."""
+        channels = {
+            c.source_path: (c.title, c.section.get_absolute_url())
+            for c in Channel.objects.exclude(source_path="").select_related("section")
+            if c.section
+        }
+        if dry_run:
+            for rel in written:
+                channels.setdefault(rel, ("", reverse("articles:home")))
+        files = {f.rel: f for f in content_files(self.site)} if channels else {}
+        pairs = []
+        for rel, (title, new) in channels.items():
+            file = files.get(rel)
+            if file is None:
+                continue
+            meta = {"title": title}
+            pairs.append(
+                (page_permalink(site=self.site, file=file, meta=meta, published_at=None), new)
+            )
+            self.lists.add_page(file=file, section_url=new)
+        return pairs
 
     def _write(self, pairs, warnings):
         wanted = {}
@@ -83,9 +176,11 @@ class RedirectWriter:
         self._new = []
         self._existing.update(self._pending)
         self._pending = {}
+        self.lists.commit()
 
     def rollback(self):
         self._done.difference_update(self._new)
         self._new = []
         self._count = 0
         self._pending = {}
+        self.lists.rollback()

@@ -33,10 +33,15 @@ USED_CONFIG_KEYS = {
     "defaultcontentlanguage",
     "defaultcontentlanguageinsubdir",
     "languages",
+    "menu",
+    "menus",
     "permalinks",
     "uglyurls",
     "disablepathtolower",
     "markup",
+    "pagination",
+    "paginate",
+    "paginatepath",
 }
 CONTENT_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
 DEFAULT_LANGUAGE = "zh-cn"
@@ -63,6 +68,9 @@ class Site:
     config_file: Path | None = None  # the first config file read (root file or config/...)
     config_files: list = field(default_factory=list)  # every one, in the order merged
     unused_config: dict = field(default_factory=dict)  # config file (rel) -> keys not read
+    # Declared taxonomies whose terms only data pages use (the ad pages' adtype, adshow):
+    # not vocabularies; selection.select_pages() finds them, their values stay in extra.
+    noise_taxonomies: set = field(default_factory=set)
 
     def setting(self, name, default=None):
         """A top-level config value; keys are case-insensitive, as in Hugo."""
@@ -74,7 +82,16 @@ class Site:
         declared = self.setting("taxonomies") if self.config_files else None
         if not isinstance(declared, dict):
             declared = FALLBACK_TAXONOMIES
-        return {str(plural): str(singular) for singular, plural in declared.items() if plural}
+        return {
+            str(plural): str(singular)
+            for singular, plural in declared.items()
+            if plural and str(plural) not in self.noise_taxonomies
+        }
+
+    @property
+    def config_name(self):
+        """The first config file's path under the site (what site-wide warnings name)."""
+        return self.config_file.relative_to(self.root).as_posix() if self.config_file else ""
 
     @property
     def topic_taxonomies(self):
@@ -107,6 +124,23 @@ class Site:
         if isinstance(page, dict):  # Hugo 0.120+: [permalinks.page]
             value = page
         return {str(k): str(v) for k, v in value.items() if isinstance(v, str)}
+
+    @property
+    def pager_size(self):
+        """Hugo's list page size: pagination.pagerSize (0.128+), else `paginate`, else 10."""
+        pagination = self.setting("pagination")
+        size = lookup(pagination, "pagerSize") if isinstance(pagination, dict) else None
+        size = size or self.setting("paginate")
+        try:
+            return max(1, int(size)) if size else 10
+        except (TypeError, ValueError):
+            return 10
+
+    @property
+    def pagination_path(self):
+        pagination = self.setting("pagination")
+        path = lookup(pagination, "path") if isinstance(pagination, dict) else None
+        return str(path or self.setting("paginatePath") or "page").strip("/") or "page"
 
     @property
     def ugly_urls(self):

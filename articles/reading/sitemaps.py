@@ -1,10 +1,10 @@
 """/sitemap.xml: visible articles, the taxonomy and author pages that list them, fixed pages."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 
-from articles.models import Article
+from articles.models import Article, Topic, Vocabulary
 from articles.reading.taxonomies import TAXONOMIES
 
 
@@ -61,8 +61,33 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
+class IndexSitemap(Sitemap):
+    """The index pages (articles/reading/indexes.py) and each vocabulary with a visible topic."""
+
+    changefreq = "daily"
+    priority = 0.4
+    NAMES = [
+        "articles:tag-index",
+        "articles:section-index",
+        "articles:topic-index",
+        "articles:author-index",
+    ]
+
+    def items(self):
+        visible = Article.objects.published().filter(topics=OuterRef("pk"))
+        used = Topic.objects.filter(vocabulary=OuterRef("pk")).filter(Exists(visible))
+        keys = Vocabulary.objects.filter(Exists(used)).order_by("position", "key")
+        return [*self.NAMES, *keys.values_list("key", flat=True)]
+
+    def location(self, item):
+        if item.startswith("articles:"):
+            return reverse(item)
+        return reverse("articles:vocabulary-detail", kwargs={"key": item})
+
+
 SITEMAPS = {
     "pages": PageSitemap,
+    "indexes": IndexSitemap,
     "articles": ArticleSitemap,
     **{taxonomy.sitemap: TaxonomySitemap(taxonomy) for taxonomy in TAXONOMIES},
 }
