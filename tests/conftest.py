@@ -21,6 +21,13 @@ def _media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _search_unlimited(settings):
+    """Tests search far more often than a reader may (newsroom/ratelimit.py); the limit's own
+    tests (tests/test_search_ratelimit.py) set it back."""
+    settings.NEWSROOM = {**settings.NEWSROOM, "SEARCH_RATE": "0"}
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's language: a request in English (the language switch,
     LocaleMiddleware) leaves English active in the thread, and a later test's messages with it."""
