@@ -60,7 +60,7 @@ restore: install
 # new entries (msgids are the Chinese originals) in locale/en/LC_MESSAGES/django.po and rerun.
 messages: install
 	DEBUG=1 $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=static \
-		--ignore=media --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench
+		--ignore=media --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench --ignore=test-results
 	DEBUG=1 $(PY) manage.py compilemessages -l en --ignore=.venv
 
 clean:

@@ -112,6 +112,7 @@ class SectionAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     form = SluggedAdminForm
     list_display = ["name", "slug", "field_count"]
     search_fields = ["name", "slug"]
+    ordering = ["name"]  # the annotated changelist drops Meta.ordering (GROUP BY)
     inlines = [SectionFieldInline]
     actions = ["add_preset_fields"]
 

@@ -13,11 +13,26 @@ from markdown_it import MarkdownIt
 from articles.demo.content import AUTHORS, DIRECTORY, GAMES, SECTIONS
 from articles.demo.images import demo_logo
 from articles.media.renditions import make_article_renditions
-from articles.models import Article, ArticleAuthor, Author, Section, Topic
+from articles.models import Article, ArticleAuthor, Author, Channel, Section, Topic
 from articles.portal.fields import coerce_value, ensure_preset_fields
 from articles.text.slugs import pinyin_slug
 
 AUTHOR = "Metabd"
+
+# The directory's channels: title, icon (plain SVG, cleaned on save), the topics they group.
+CHANNELS = [
+    (
+        "NFT 与数字藏品",
+        '<svg viewBox="0 0 24 24"><rect x="4" y="4" width="16" height="16" rx="3"/></svg>',
+        ["数字藏品"],
+    ),
+    (
+        "虚拟世界",
+        '<svg viewBox="0 0 24 24"><circle cx="12" cy="12" r="9"/></svg>',
+        ["元宇宙", "GameFi"],
+    ),
+    ("Web3 工具", '<svg viewBox="0 0 24 24"><path d="M12 2 22 20H2z"/></svg>', ["Web3"]),
+]
 
 
 def _section(slug):
@@ -69,4 +84,14 @@ def load_portal_demo():
                 [Topic.objects.get_or_create(name=name)[0] for name in data["topics"]]
             )
             created += 1
+    _channels(Section.objects.get(slug="navigation"))
     return created
+
+
+def _channels(section):
+    for position, (title, icon, topics) in enumerate(CHANNELS):
+        channel, made = Channel.objects.get_or_create(
+            section=section, title=title, defaults={"icon_svg": icon, "position": position}
+        )
+        if made:
+            channel.topics.set([Topic.objects.get_or_create(name=name)[0] for name in topics])
