@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from articles.models import Article, Section
+from articles.models import Article, Section, in_language
 from articles.pagecache.keep import GenerationMemo
 from articles.portal.menus import current_marks, menu
 
@@ -11,7 +11,8 @@ _menu = GenerationMemo(size=1)
 
 def _menu_entries():
     """Every section that has an article readers can see, or will see without another write
-    (a scheduled one): (name, url, shown from), shown from None when it is shown already."""
+    (a scheduled one): (name, its other languages, url, shown from), shown from None when it is
+    shown already."""
     now = timezone.now()
     in_section = Article.objects.filter(status=Article.Status.PUBLISHED, section=OuterRef("pk"))
     first_scheduled = in_section.filter(published_at__gt=now).order_by("published_at")
@@ -20,7 +21,12 @@ def _menu_entries():
         shown_from=Subquery(first_scheduled.values("published_at")[:1]),
     ).filter(Q(shown=True) | Q(shown_from__isnull=False))
     return [
-        (section.name, section.get_absolute_url(), None if section.shown else section.shown_from)
+        (
+            section.name,
+            section.translations,
+            section.get_absolute_url(),
+            None if section.shown else section.shown_from,
+        )
         for section in sections
     ]
 
@@ -35,8 +41,10 @@ def nav_sections(request=None):
     clock on every read, so the section appears at its minute though the generation stays."""
     now = timezone.now()
     return [
-        (name, url)
-        for name, url, shown_from in _menu.get(("sections",), _menu_entries, request=request)
+        (in_language(name, translations, "name"), url)
+        for name, translations, url, shown_from in _menu.get(
+            ("sections",), _menu_entries, request=request
+        )
         if shown_from is None or shown_from <= now
     ]
 

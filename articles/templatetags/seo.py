@@ -75,7 +75,7 @@ def page_meta(context):
         meta.type = "article"
         meta.published_time = obj.published_at
         meta.modified_time = obj.updated_at
-        meta.section = obj.section.name if obj.section else ""
+        meta.section = obj.section.display_name if obj.section else ""
         meta.tags = [tag.name for tag in obj.tag_list]
         if obj.featured_image:
             meta.image = _image_url(request, obj.featured_image)
@@ -83,7 +83,7 @@ def page_meta(context):
             meta.image_height = obj.featured_image_height
             meta.image_alt = obj.featured_image_alt
     elif heading is not None:
-        meta.title = heading.name
+        meta.title = getattr(heading, "display_name", heading.name)
         meta.description = (
             getattr(heading, "description", "") or getattr(heading, "bio", "") or meta.description
         )
@@ -92,7 +92,7 @@ def page_meta(context):
             kwargs = {"slug": heading.slug}
             meta.feeds.append(
                 (
-                    heading.name,
+                    meta.title,
                     reverse(f"articles:{taxonomy.feed_url_name}", kwargs=kwargs),
                     reverse(f"articles:{taxonomy.atom_url_name}", kwargs=kwargs),
                 )
@@ -136,7 +136,7 @@ def news_article_json_ld(context, article):
     if article.featured_image:
         data["image"] = [_image_url(request, article.featured_image)]
     if article.section:
-        data["articleSection"] = article.section.name
+        data["articleSection"] = article.section.display_name
     keywords = [tag.name for tag in article.tag_list]
     if keywords:
         data["keywords"] = keywords
