@@ -144,6 +144,8 @@ def site_files():
             adtype='"2"',
             adshow='"index"',
             draft="true",
+            publishDate='"2030-01-01T08:00:00+08:00"',
+            expiryDate='"2030-02-01T08:00:00+08:00"',
             link='"http://ads.example.com/b"',
             featuredImage='"side.png"',
         ),
@@ -446,6 +448,8 @@ def portal_snapshot():
                 a.pages,
                 a.position,
                 a.enabled,
+                a.starts_at,
+                a.ends_at,
                 a.image.name,
                 a.phone_image.name,
             )
@@ -504,6 +508,26 @@ def test_round_trip_gives_the_same_fields_channels_ads_and_menus(tmp_path):
     after = portal_snapshot()
     for key in ["fields", "extra", "channels", "ads", "menus"]:
         assert after[key] == before[key], key
+
+
+def test_an_ads_window_is_hugos_publish_and_expiry_date(tmp_path):
+    assert not import_site(site_dir=make_site(tmp_path / "site")).failed
+    side = Ad.objects.get(spot__key="side")
+    assert (side.starts_at.isoformat(), side.ends_at.isoformat()) == (
+        "2030-01-01T00:00:00+00:00",
+        "2030-02-01T00:00:00+00:00",
+    )
+    assert Ad.objects.get(spot__key="banner").starts_at is None
+
+
+def test_an_ad_whose_window_is_wrong_is_reported(tmp_path):
+    files = site_files()
+    files["ads/2/b/index.md"] = files["ads/2/b/index.md"].replace(
+        '"2030-02-01T08:00:00+08:00"', '"2029-01-01"'
+    )
+    report = import_site(site_dir=make_site(tmp_path / "site", files))
+    assert not Ad.objects.filter(spot__key="side").exists()
+    assert any("expiryDate is not after publishDate" in w["message"] for w in report.warnings)
 
 
 # The corpus

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from articles.hugo.dates import parse_date
 from articles.hugo.media import ImageProblem
 from articles.hugo.site import lookup
 from articles.models import Ad, AdLog, AdSpot
@@ -22,7 +23,10 @@ MAX_LINK_CHARS = 500
 _http_url = URLValidator(schemes=["http", "https"])
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 # What a re-import compares and logs, in this order.
-LOGGED = ["spot", "title", "alt", "link", "pages", "position", "enabled", "image", "phone_image"]
+LOGGED = [
+    "spot", "title", "alt", "link", "pages", "position", "enabled", "starts_at", "ends_at",
+    "image", "phone_image",
+]  # fmt: skip
 
 
 @dataclass
@@ -67,7 +71,11 @@ class AdWriter:
         )
         if problem:
             return Skip(f"ad not imported: {problem}")
+        window, problem = self._window(meta)
+        if problem:
+            return Skip(f"ad not imported: {problem}")
         values = {
+            **window,
             "spot": spot,
             "title": fields.title[:200],
             "alt": fields.title[:200],
@@ -91,6 +99,19 @@ class AdWriter:
                 "(use --overwrite to replace the editor's changes)"
             )
         return self._save(ad, values, action=AdLog.Action.CHANGED, changes=changes)
+
+    def _window(self, meta):
+        """Hugo's own `publishDate` and `expiryDate` are the ad's start and end."""
+        window = {}
+        for name, key in (("starts_at", "publishDate"), ("ends_at", "expiryDate")):
+            value = lookup(meta, key)
+            try:
+                window[name] = parse_date(value, tz=self.run.tz)
+            except ValueError:
+                return {}, f"{key} {str(value)[:40]!r} is not a date"
+        if window["starts_at"] and window["ends_at"] and window["ends_at"] <= window["starts_at"]:
+            return {}, "expiryDate is not after publishDate"
+        return window, ""
 
     def _save(self, ad, values, *, action, changes=None):
         changes = changes or _changes(ad, values)
@@ -153,5 +174,10 @@ def _changes(ad, values):
         else:
             old = getattr(ad, name)
         if old != new:
-            changes[name] = [old, new]
+            changes[name] = [_logged(old), _logged(new)]
     return changes
+
+
+def _logged(value):
+    """A value as the log's JSON keeps it (times as ISO text)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value

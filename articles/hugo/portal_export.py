@@ -140,6 +140,10 @@ def _export_ads(root, content, report):
             }
             if ad.phone_image:
                 meta["featuredImage1"] = copy_media(ad.phone_image.name, bundle, report)
+            if ad.starts_at:  # Hugo's own keys for a page's window
+                meta["publishDate"] = ad.starts_at.isoformat()
+            if ad.ends_at:
+                meta["expiryDate"] = ad.ends_at.isoformat()
             safe_file(root, bundle, "index.md").write_text(dump_yaml(meta), encoding="utf-8")
         except (UnsafePath, OSError) as exc:
             report.skip(what, f"not exported: {exc}")
