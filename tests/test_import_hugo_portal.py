@@ -391,6 +391,28 @@ def test_reimport_changes_nothing_then_updates_what_changed(tmp_path):
     assert third.menu_items == 1 and MenuItem.objects.filter(pk=hand_made.pk).exists()
 
 
+def test_a_channel_or_menu_entry_an_editor_changed_is_left_alone(tmp_path):
+    site = make_site(tmp_path)
+    import_site(site_dir=site)
+    channel = Channel.objects.get(source_path="pNews/1/index.md")
+    channel.title = "编辑改过的频道"
+    channel.save()
+    home = MenuItem.objects.get(language="zh-hans", identifier="home")
+    home.name = "编辑改过的首页"
+    home.save()
+
+    report = import_site(site_dir=site)
+    assert Channel.objects.get(pk=channel.pk).title == "编辑改过的频道"
+    assert MenuItem.objects.get(pk=home.pk).name == "编辑改过的首页"
+    assert "pNews/1/index.md" in report.skipped
+    assert any("'编辑改过的首页' changed in the admin" in w["message"] for w in report.warnings)
+
+    overwritten = import_site(site_dir=site, overwrite=True)
+    assert overwritten.channels == ["pNews/1/index.md"]
+    assert Channel.objects.get(pk=channel.pk).title != "编辑改过的频道"
+    assert MenuItem.objects.get(pk=home.pk).name == "首页"
+
+
 def test_an_ad_an_editor_changed_is_left_alone(tmp_path, staff_user):
     site = make_site(tmp_path)
     import_site(site_dir=site)

@@ -53,3 +53,9 @@ def state_digest(article):
             "slot__key", flat=True
         ),
     )
+
+
+def row_digest(state):
+    """The hash of a portal row's state as the import wrote it (channels, menu items)."""
+    text = json.dumps(state, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from articles.hugo import frontmatter
-from articles.hugo.digest import state_digest
+from articles.hugo.digest import row_digest, state_digest
 from articles.hugo.mapping import is_topic_taxonomy
 from articles.hugo.portal_ads import AdWriter, Skip
 from articles.hugo.portal_menus import import_menus
@@ -247,6 +247,12 @@ class PortalWriter:
         is_new = channel is None
         channel = channel or Channel(source_path=file.rel)
         before = None if is_new else _channel_state(channel, channel.topics.all())
+        edited = channel.source_digest and row_digest(before) != channel.source_digest
+        if not is_new and edited and not self.run.overwrite:
+            return Skip(
+                "channel changed in the admin since the last import; left alone "
+                "(use --overwrite to replace the editor's changes)"
+            )
         channel.section = section
         channel.title = fields.title[:100]
         channel.position = _position(fields.weight, warnings)
@@ -262,8 +268,10 @@ class PortalWriter:
         topics = list(
             {t.pk: t for t in (self.run.topics.get_in(plural, t) for t in terms)}.values()
         )
-        if before is not None and before == _channel_state(channel, topics):
+        after = _channel_state(channel, topics)
+        if before is not None and before == after and channel.source_digest:
             return "unchanged"
+        channel.source_digest = row_digest(after)
         channel.save()
         channel.topics.set(topics)
         return "created" if is_new else "updated"
@@ -299,7 +307,10 @@ class PortalWriter:
         """After the pages: the config's menus (not for an import of some sections only)."""
         if menus:
             self.report.menu_items += import_menus(
-                site=self.site, report=self.report, dry_run=self.dry_run
+                site=self.site,
+                report=self.report,
+                dry_run=self.dry_run,
+                overwrite=self.run.overwrite,
             )
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from articles.hugo.digest import row_digest
 from articles.hugo.site import lookup
 from articles.hugo.titles import django_language
 from articles.models import MenuItem
@@ -21,7 +22,7 @@ MAX_URL_CHARS = 500
 MAX_ENTRIES = 500  # per menu: a menu, not a sitemap
 
 
-def import_menus(*, site, report, dry_run):
+def import_menus(*, site, report, dry_run, overwrite=False):
     """Write the site's menus; -> how many rows were created or changed."""
     written = 0
     with transaction.atomic():
@@ -45,7 +46,9 @@ def import_menus(*, site, report, dry_run):
                         "imported: only the main and footer menus are",
                     )
                     continue
-                written += _import_menu(menu, language, entries, where=where, report=report)
+                written += _import_menu(
+                    menu, language, entries, where=where, report=report, overwrite=overwrite
+                )
         if dry_run:
             transaction.set_rollback(True)
     return written
@@ -88,7 +91,7 @@ def _config_file(site, hugo_language):
     return first.relative_to(site.root).as_posix() if first else ""
 
 
-def _import_menu(menu, language, entries, *, where, report):
+def _import_menu(menu, language, entries, *, where, report, overwrite=False):
     label = f"menu {menu} ({language})"
     if len(entries) > MAX_ENTRIES:
         report.warn(where, f"{label}: {len(entries)} entries; the first {MAX_ENTRIES} imported")
@@ -116,6 +119,14 @@ def _import_menu(menu, language, entries, *, where, report):
     written = 0
     for item, parent_ref, values in sorted(wanted, key=lambda row: _depth(row, refs, wanted)):
         before = _state(item) if item.pk else None
+        if before and item.source_digest and row_digest(before) != item.source_digest:
+            if not overwrite:
+                report.warn(
+                    where,
+                    f"{label}: {item.name!r} changed in the admin since the last import; left "
+                    "alone (use --overwrite to replace the editor's changes)",
+                )
+                continue
         for key, value in values.items():
             setattr(item, key, value)
         item.parent = _parent(refs, parent_ref, item, label=label, where=where, report=report)
@@ -130,9 +141,10 @@ def _import_menu(menu, language, entries, *, where, report):
                 where, f"{label}: {values['name']!r} put at the top: {' '.join(errors['parent'])}"
             )
             item.parent = None
-        if before != _state(item):
+        if before != _state(item) or not item.source_digest:
+            item.source_digest = row_digest(_state(item))
             item.save()
-            written += 1
+            written += before != _state(item)
     return written
 
 

@@ -91,6 +91,8 @@ class Channel(models.Model):
     source_path = models.CharField(
         _("导入来源"), max_length=500, blank=True, default="", editable=False
     )
+    # What the last Hugo import wrote: a re-import leaves a channel an editor changed alone.
+    source_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("频道")
@@ -137,6 +139,9 @@ class MenuItem(models.Model):
         related_name="children",
     )
     position = models.IntegerField(_("顺序"), default=0)
+    # What the last Hugo import wrote (empty for rows made in the admin): a re-import leaves a
+    # row an editor changed alone.
+    source_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         verbose_name = _("菜单项")
