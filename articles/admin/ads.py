@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.admin.params import CheckedLookupsMixin
+from articles.admin.placements import AuditLogAdmin
 from articles.admin.storage import StorageErrorAdminMixin
 from articles.curation import ads as services
 from articles.curation import rules
@@ -301,29 +301,10 @@ def _readable_change(value):
 
 
 @admin.register(AdLog)
-class AdLogAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+class AdLogAdmin(AuditLogAdmin):
     list_display = ["created_at", "action", "ad_title", "user", "change_summary"]
     list_filter = ["action", ("user", admin.RelatedOnlyFieldListFilter), "created_at"]
     list_select_related = ["user"]
     search_fields = ["ad_title"]
-    date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("变更"))
-    def change_summary(self, obj):
-        return format_html_join(
-            mark_safe("<br>"),
-            "{}：{}",
-            (
-                (CHANGE_LABELS.get(key, key), _readable_change(value))
-                for key, value in (obj.changes or {}).items()
-            ),
-        )
+    change_labels = CHANGE_LABELS
+    readable_change = staticmethod(_readable_change)

@@ -174,12 +174,11 @@ def _readable_change(value):
     return str(value)
 
 
-@admin.register(PlacementLog)
-class PlacementLogAdmin(CheckedLookupsMixin, admin.ModelAdmin):
-    list_display = ["created_at", "action", "slot", "article_title", "user", "change_summary"]
-    list_filter = ["action", "slot", ("user", admin.RelatedOnlyFieldListFilter), "created_at"]
-    list_select_related = ["slot", "user"]
-    search_fields = ["article_title"]
+class AuditLogAdmin(CheckedLookupsMixin, admin.ModelAdmin):
+    """A read-only audit log (placements here, ads in admin/ads.py): nobody adds, edits or
+    deletes its rows; `changes` is shown with the labels and the reading the subclass gives."""
+
+    change_labels = CHANGE_LABELS
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
@@ -191,13 +190,25 @@ class PlacementLogAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @staticmethod
+    def readable_change(value):
+        return _readable_change(value)
+
     @admin.display(description=_("变更"))
     def change_summary(self, obj):
         return format_html_join(
             mark_safe("<br>"),
             "{}：{}",
             (
-                (CHANGE_LABELS.get(key, key), _readable_change(value))
+                (self.change_labels.get(key, key), self.readable_change(value))
                 for key, value in (obj.changes or {}).items()
             ),
         )
+
+
+@admin.register(PlacementLog)
+class PlacementLogAdmin(AuditLogAdmin):
+    list_display = ["created_at", "action", "slot", "article_title", "user", "change_summary"]
+    list_filter = ["action", "slot", ("user", admin.RelatedOnlyFieldListFilter), "created_at"]
+    list_select_related = ["slot", "user"]
+    search_fields = ["article_title"]

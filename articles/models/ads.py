@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from articles.models.base import AuditLog, Window
+
 
 class AdSpot(models.Model):
     """A place on the page where ads run: a wide banner, a side pair, under the contents..."""
@@ -23,7 +25,7 @@ class AdSpot(models.Model):
         return self.name
 
 
-class Ad(models.Model):
+class Ad(Window):
     """An image with a link, in a spot, on some pages, for an optional window of time."""
 
     class Pages(models.TextChoices):
@@ -54,12 +56,6 @@ class Ad(models.Model):
     pages = models.CharField(_("展示页面"), max_length=8, choices=Pages.choices, default=Pages.ALL)
     position = models.IntegerField(_("顺序"), default=0)
     enabled = models.BooleanField(_("启用"), default=True)
-    starts_at = models.DateTimeField(
-        _("开始时间"), null=True, blank=True, help_text=_("留空表示立即生效。")
-    )
-    ends_at = models.DateTimeField(
-        _("结束时间"), null=True, blank=True, help_text=_("留空表示一直有效；到点自动下线。")
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -79,21 +75,14 @@ class Ad(models.Model):
         verbose_name = _("广告")
         verbose_name_plural = _("广告")
         ordering = ["spot", "position", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(ends_at__isnull=True)
-                | models.Q(starts_at__isnull=True)
-                | models.Q(ends_at__gt=models.F("starts_at")),
-                name="ad_ends_after_start",
-            )
-        ]
+        constraints = Window.Meta.constraints
         permissions = [("moderate_ad", _("可以管理广告：增删、排序、上下线"))]
 
     def __str__(self):
         return self.title
 
 
-class AdLog(models.Model):
+class AdLog(AuditLog):
     """Audit trail: every change to an ad or a spot, with who and when."""
 
     class Action(models.TextChoices):
@@ -107,20 +96,10 @@ class AdLog(models.Model):
     )
     ad_title = models.CharField(_("广告名称"), max_length=200, blank=True)
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
-    changes = models.JSONField(_("变更"), default=dict, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(AuditLog.Meta):
         verbose_name = _("广告日志")
         verbose_name_plural = _("广告日志")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.ad_title}"

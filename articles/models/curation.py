@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles.models.ads import Ad
 from articles.models.article import Article
+from articles.models.base import AuditLog, Window
 from articles.querysets import PlacementQuerySet
 
 
@@ -29,7 +30,7 @@ class Slot(models.Model):
         return self.name
 
 
-class Placement(models.Model):
+class Placement(Window):
     """An article in a slot, in an order, for an optional window of time."""
 
     slot = models.ForeignKey(
@@ -39,12 +40,6 @@ class Placement(models.Model):
         Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="placements"
     )
     position = models.PositiveIntegerField(_("顺序"), default=0)
-    starts_at = models.DateTimeField(
-        _("开始时间"), null=True, blank=True, help_text=_("留空表示立即生效。")
-    )
-    ends_at = models.DateTimeField(
-        _("结束时间"), null=True, blank=True, help_text=_("留空表示一直有效；到点自动下线。")
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),
@@ -63,12 +58,7 @@ class Placement(models.Model):
         ordering = ["slot", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["slot", "article"], name="unique_slot_article"),
-            models.CheckConstraint(
-                condition=models.Q(ends_at__isnull=True)
-                | models.Q(starts_at__isnull=True)
-                | models.Q(ends_at__gt=models.F("starts_at")),
-                name="placement_ends_after_start",
-            ),
+            *Window.Meta.constraints,
         ]
         indexes = [models.Index(fields=["slot", "position"], name="placement_slot_order_idx")]
         permissions = [("moderate_placement", _("可以决定推荐位：审批提名、增删和排序"))]
@@ -131,7 +121,7 @@ class PlacementProposal(models.Model):
         return f"{self.slot}: {self.article} ({self.get_status_display()})"
 
 
-class PlacementLog(models.Model):
+class PlacementLog(AuditLog):
     """Audit trail: every change to a placement or proposal, with who and when."""
 
     class Action(models.TextChoices):
@@ -152,20 +142,10 @@ class PlacementLog(models.Model):
     )
     article_title = models.CharField(_("文章标题"), max_length=200, blank=True)
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
-    changes = models.JSONField(_("变更"), default=dict, blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("操作人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(AuditLog.Meta):
         verbose_name = _("推荐位日志")
         verbose_name_plural = _("推荐位日志")
-        ordering = ["-created_at", "-pk"]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.article_title}"
