@@ -91,16 +91,7 @@ class SectionFieldInline(admin.TabularInline):
     model = SectionField
     form = SectionFieldForm
     formset = SectionFieldFormSet
-    fields = [
-        "position",
-        "key",
-        "label",
-        "kind",
-        "display",
-        "filterable",
-        "sortable",
-        "translations",
-    ]
+    fields = SECTION_FIELD_COLUMNS
     ordering = ["position", "pk"]
     extra = 1
     verbose_name = _("栏目字段")
