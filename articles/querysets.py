@@ -4,6 +4,7 @@ No model is imported here: each queryset reaches related models through its own 
 so articles.models can import this module without a cycle.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,9 +16,13 @@ SHOWCASE_SLOT = "showcase"
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
-        """What readers may see: published, and the publish time has come."""
+        """What readers may see: published, the publish time has come, and in the site's
+        language (translations are kept and edited, but public pages serve one language: see
+        docs/HUGO.md, "Translations")."""
         return self.filter(
-            status=self.model.Status.PUBLISHED, published_at__lte=at or timezone.now()
+            status=self.model.Status.PUBLISHED,
+            published_at__lte=at or timezone.now(),
+            language=settings.LANGUAGE_CODE,
         )
 
     def for_cards(self):
@@ -37,4 +42,5 @@ class PlacementQuerySet(models.QuerySet):
             Q(ends_at__isnull=True) | Q(ends_at__gt=now),
             article__status=article.Status.PUBLISHED,
             article__published_at__lte=now,
+            article__language=settings.LANGUAGE_CODE,
         )

@@ -257,15 +257,17 @@ def test_same_image_stored_once(tmp_path, settings):
 # Structure: translations, section pages, duplicates, sections option
 
 
-def test_translations_default_language_only(tmp_path):
+def test_translations_import_as_articles_in_their_language(tmp_path):
+    """More in tests/test_import_hugo_translations.py."""
     files = {
         "news/a/index.zh-cn.md": page("中文"),
         "news/a/index.en.md": page("English"),
         "news/_index.md": page("资讯栏目", description='"新闻"'),
     }
     report = import_site(site_dir=write_site(tmp_path, files))
-    assert [a.title for a in Article.objects.all()] == ["中文"]
-    assert report.skipped == ["news/a/index.en.md"]
+    rows = Article.objects.order_by("language")
+    assert [(a.language, a.title) for a in rows] == [("en", "English"), ("zh-hans", "中文")]
+    assert report.skipped == []
 
 
 def test_section_index_gives_title_and_description(tmp_path):

@@ -75,6 +75,7 @@ def export_site(*, out_dir, tz="Asia/Shanghai"):
     content = safe_folder(root, out, "content")
     taxonomies = channel_taxonomies()
     config = config_taxonomies(CONFIG, [*taxonomies.values(), *vocabulary_taxonomies()])
+    config += _languages_config()
     safe_file(root, out, "config.toml").write_text(config, encoding="utf-8")
     declared = declared_fields()
     report = ExportReport()
@@ -86,10 +87,12 @@ def export_site(*, out_dir, tz="Asia/Shanghai"):
         "tags",
         "placements__slot",
     )
+    default_slugs = _default_language_slugs()
     for article in articles.order_by("pk").iterator(chunk_size=500):
         what = f"article {article.pk} ({article.slug!r})"
         try:
-            bundle = safe_folder(root, content, "articles", article.slug)
+            folder, filename = _bundle_place(article, default_slugs)
+            bundle = safe_folder(root, content, "articles", folder)
             meta = _front_matter(
                 article, tz=tz, aliases=redirects.get(article.get_absolute_url(), []), report=report
             )
@@ -98,7 +101,7 @@ def export_site(*, out_dir, tz="Asia/Shanghai"):
                 meta["featuredImage"] = copy_media(article.featured_image.name, bundle, report)
             body = _bundle_images(article.body, bundle, report)
             text = dump_yaml(meta) + "\n" + escape_for_export(body)
-            safe_file(root, bundle, "index.html").write_text(text, encoding="utf-8")
+            safe_file(root, bundle, filename).write_text(text, encoding="utf-8")
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the export
             reason = str(exc) if isinstance(exc, UnsafePath) else f"{type(exc).__name__}: {exc}"
             report.skip(what, f"not exported: {reason}")
@@ -109,6 +112,37 @@ def export_site(*, out_dir, tz="Asia/Shanghai"):
     _write_terms(root, content, category_terms, report)
     export_portal(root=root, out=out, content=content, report=report, taxonomies=taxonomies)
     return report
+
+
+def hugo_language(code):
+    """The Hugo language an article in Django's language `code` is written in: the config's
+    zh-cn for Simplified Chinese."""
+    return {"zh-hans": "zh-cn", "zh-hant": "zh-tw"}.get(code, code)
+
+
+def _default_language_slugs():
+    """translation group -> the slug of its article in the site's language."""
+    rows = Article.objects.filter(language=settings.LANGUAGE_CODE)
+    return dict(rows.values_list("translation_group", "slug"))
+
+
+def _bundle_place(article, default_slugs):
+    """(bundle folder, file name): a translation goes beside its group's article in the
+    site's language as index.<lang>.html (Hugo links them by path), else in its own bundle."""
+    if article.language == settings.LANGUAGE_CODE:
+        return article.slug, "index.html"
+    folder = default_slugs.get(article.translation_group, article.slug)
+    return folder, f"index.{hugo_language(article.language)}.html"
+
+
+def _languages_config():
+    """[languages] when some article is in another language, so Hugo builds both."""
+    others = Article.objects.exclude(language=settings.LANGUAGE_CODE)
+    codes = sorted(set(others.values_list("language", flat=True)))
+    if not codes:
+        return ""
+    names = [hugo_language(settings.LANGUAGE_CODE), *(hugo_language(c) for c in codes)]
+    return "".join(f"\n[languages.{name}]\nweight = {n}\n" for n, name in enumerate(names, start=1))
 
 
 def _front_matter(article, *, tz, aliases, report):

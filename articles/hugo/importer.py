@@ -1,13 +1,13 @@
 """import_site(): bring a Hugo site's pages in as articles, one transaction per file."""
 
 import hashlib
-from contextlib import contextmanager
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from articles.hugo.body import after_import, resolve_images
+from articles.hugo.commits import sqlite_commits_without_fsync
 from articles.hugo.digest import HUGO_SLOTS, import_digest, state_digest
 from articles.hugo.issues import issues_written_by_importer
 from articles.hugo.limits import MAX_FILE_BYTES, LimitError, check_body
@@ -20,6 +20,7 @@ from articles.hugo.redirects import RedirectWriter
 from articles.hugo.report import ImportReport
 from articles.hugo.selection import select_pages
 from articles.hugo.site import DEFAULT_ENVIRONMENT, Refused, SiteError, open_site
+from articles.hugo.translations import DATA_PAGE, Link, Translations
 from articles.media.renditions import make_article_renditions
 from articles.models import (
     Article,
@@ -56,7 +57,8 @@ def import_site(
     environment=DEFAULT_ENVIRONMENT,
     download_remote_images=False,
 ):
-    """Import every default-language page of the Hugo site at site_dir.
+    """Import every page of the Hugo site at site_dir: the default language's, then their
+    translations in the newsroom's other languages (translations.py).
 
     Raises SiteError when site_dir is not a readable site and ValueError for an unknown tz.
     progress(done, total, path) is called after each file. jobs > 1: that many worker
@@ -89,7 +91,7 @@ def import_site(
     in_order = prepared_in_order(
         staged, jobs=jobs, taxonomies=site.taxonomies, tz=tz, markup=markup
     )
-    with _sqlite_commits_without_fsync(), after_import(run, remote=download_remote_images):
+    with sqlite_commits_without_fsync(), after_import(run, remote=download_remote_images):
         for done, (file, staged_file, prepared) in enumerate(in_order, start=1):
             run.import_file(file, staged_file, prepared)
             if progress:
@@ -97,24 +99,6 @@ def import_site(
     run.portal.finish(menus=not sections)
     run.redirects.finish(report=report, dry_run=dry_run, topics=run.topics)
     return report
-
-
-@contextmanager
-def _sqlite_commits_without_fsync():
-    """One transaction per file means thousands of commits; in SQLite's WAL mode,
-    synchronous=NORMAL makes a commit skip the fsync. Each file stays atomic and the database
-    cannot be corrupted; a power cut may lose the last few files, which a re-run imports."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        yield
-        return
-    with connection.cursor() as cursor:
-        before = cursor.execute("PRAGMA synchronous").fetchone()[0]
-        cursor.execute("PRAGMA synchronous=NORMAL")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA synchronous={int(before)}")
 
 
 class _Run:
@@ -138,6 +122,7 @@ class _Run:
         self.slugs = set(Article.objects.values_list("slug", flat=True))
         self._caches = [self.authors, self.tags, self.sections, self.topics, self.redirects]
         self.portal = PortalWriter(run=self)  # fields, channels, ads, menus
+        self.translations = Translations(site=site, report=report, dry_run=dry_run)
         self._caches.append(self.portal)
 
     def stage(self, file):
@@ -154,6 +139,38 @@ class _Run:
         return Task(rel=file.rel, raw=raw, is_markdown=is_markdown, file_digest=file_digest)
 
     def import_file(self, file, task, prepared):
+        if not self.translations.is_translation(file):
+            outcome = self._import(file, task, prepared, link=None)
+            self._add_default(file, task, prepared, outcome)
+            return
+        link = self._link(file, task, prepared)
+        if link is not None and self._import(file, task, prepared, link=link) is None:
+            self.translations.forget(file, link)
+
+    def _add_default(self, file, task, prepared, outcome):
+        """What a translation of this default-language page will need: its group and URL."""
+        if task == "unchanged":
+            group, extra, url = self.translations.stored(self.known[file.rel][0])
+        elif isinstance(outcome, Article):
+            group, extra, url = outcome.translation_group, outcome.extra, outcome.url
+        else:
+            ok = isinstance(task, Task) and not prepared.error
+            group, extra, url = outcome, prepared.fields.extra if ok else {}, ""
+        self.translations.add_default(file, extra=extra, group=group, url=url)
+
+    def _link(self, file, task, prepared):
+        """The translation's group (translations.Link); None when it is skipped, reported."""
+        pk = self.known.get(file.rel, (None, ""))[0]
+        group, extra, _url = self.translations.stored(pk) if pk else (None, {}, "")
+        if task != "unchanged":
+            if not isinstance(task, Task) or prepared.error:
+                return Link()  # fails as any page does
+            extra = prepared.fields.extra
+        unchanged = task == "unchanged"
+        return self.translations.link(file, extra=extra, pk=pk, group=group, unchanged=unchanged)
+
+    def _import(self, file, task, prepared, *, link):
+        """-> the article written, DATA_PAGE, or None (unchanged, skipped or failed)."""
         rel = file.rel
         if task == "unchanged":
             self.report.unchanged.append(rel)
@@ -170,17 +187,19 @@ class _Run:
                 "changed in the admin since the last import; left alone "
                 "(use --overwrite to replace the editor's changes)",
             )
-            return
+            article.url = article.get_absolute_url()
+            return article  # kept as the editor left it: its translations still join it
         warnings = []
         redirects = 0
         if prepared.error:
             self.report.failed.append({"file": rel, "error": prepared.error})
             return
-        if self.portal.take(file, task, prepared):  # a channel or an ad page, not an article
-            return
+        # A channel or an ad page, not an article (their translations are skipped).
+        if link is None and self.portal.take(file, task, prepared):
+            return DATA_PAGE
         try:
             with transaction.atomic():
-                article = self._write(file, prepared, article, file_digest, warnings)
+                article = self._write(file, prepared, article, file_digest, warnings, link=link)
                 redirects = self.redirects.take_count()
                 if self.dry_run:
                     raise _DryRun
@@ -199,6 +218,8 @@ class _Run:
         for message in warnings:
             self.report.warn(rel, message)
         (self.report.updated if pk else self.report.created).append(rel)
+        article.url = article.get_absolute_url()
+        return article
 
     def _free_slug(self, base, *, own, max_length):
         """unique_slug() without a query per article: the run keeps every slug in a set."""
@@ -229,10 +250,12 @@ class _Run:
                     digest.update(f"{sibling.name}:{size};".encode())
         return digest.hexdigest()[:32]
 
-    def _write(self, file, prepared, article, file_digest, warnings):
+    def _write(self, file, prepared, article, file_digest, warnings, *, link):
         fields = prepared.fields
         is_new = article is None
         article = article or Article(source_path=file.rel)
+        if link:
+            article.language, article.translation_group = link.language, link.group
         issues = []
         warnings.extend(fields.warnings)
         if fields.lastmod_before_date:
@@ -308,6 +331,7 @@ class _Run:
         )
         self.redirects.for_article(
             article,
+            link=link,
             file=file,
             fields=fields,
             sections=self.sections,

@@ -21,8 +21,9 @@ def urlize(text, *, lower=True):
     return path.lower() if lower else path
 
 
-def page_permalink(*, site, file, meta, published_at):
-    """The page's URL path on the Hugo site, e.g. /news/some-bundle/."""
+def page_permalink(*, site, file, meta, published_at, language=None):
+    """The page's URL path on the Hugo site, e.g. /news/some-bundle/. language: a Hugo
+    language other than the default one, whose pages Hugo serves under /<language>/."""
     url = meta.get("url")
     if isinstance(url, str) and url.strip():
         path = url.strip()
@@ -52,7 +53,15 @@ def page_permalink(*, site, file, meta, published_at):
     path = re.sub(r"/{2,}", "/", path)
     if site.ugly_urls and path.endswith("/") and path != "/":
         path = path[:-1] + ".html"
-    return site.language_prefix + path
+    return language_prefix(site, language) + path
+
+
+def language_prefix(site, language=None):
+    """ "/en" for a page in another language; the default language's is "" unless
+    defaultContentLanguageInSubdir is set."""
+    if language and language != site.default_language:
+        return f"/{language}"
+    return site.language_prefix
 
 
 def _expand(pattern, *, folders, filename, slug, meta, published_at, section):

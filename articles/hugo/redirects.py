@@ -6,7 +6,13 @@ from django.db import transaction
 from django.urls import reverse
 
 from articles.hugo.list_pages import ListPages
-from articles.hugo.permalinks import alias_path, page_permalink, request_path, term_permalink
+from articles.hugo.permalinks import (
+    alias_path,
+    language_prefix,
+    page_permalink,
+    request_path,
+    term_permalink,
+)
 from articles.hugo.site import content_files
 from articles.hugo.vocabularies import CATEGORIES
 from articles.models import Article, Channel
@@ -30,7 +36,14 @@ class RedirectWriter:
         self.lists = ListPages(site=site)
         self._sections = None  # the run's section cache, from the first article
 
-    def for_article(self, article, *, file, fields, sections, topics, tags, warnings, authors):
+    def for_article(
+        self, article, *, file, fields, sections, topics, tags, warnings, authors, link=None
+    ):
+        """link: a translation's (translations.Link), whose old URLs lead to its group's
+        default-language article until readers have pages in its language (docs/HUGO.md)."""
+        if link is not None:
+            self._for_translation(file=file, fields=fields, link=link, warnings=warnings)
+            return
         new_url = article.get_absolute_url()
         permalink = page_permalink(
             site=self.site,
@@ -65,6 +78,22 @@ class RedirectWriter:
                 pairs.append((old, new))
                 self._done.add(old)
                 self._new.append(old)
+        self._write(pairs, warnings)
+
+    def _for_translation(self, *, file, fields, link, warnings):
+        home = reverse("articles:home")
+        pairs = [(f"{language_prefix(self.site, file.lang)}/", home)]
+        if link.sibling_url:
+            permalink = page_permalink(
+                site=self.site,
+                file=file,
+                meta={"title": fields.title, "slug": fields.slug, "url": fields.url},
+                published_at=fields.published_at,
+                language=file.lang,
+            )
+            pairs.append((permalink, link.sibling_url))
+            for alias in fields.aliases:
+                pairs.append((alias_path(alias, permalink=permalink), link.sibling_url))
         self._write(pairs, warnings)
 
     def finish(self, *, report, dry_run, topics):

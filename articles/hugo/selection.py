@@ -1,5 +1,6 @@
-"""Which content files an import brings in: the default language, the sections asked for, one
-file per page; what the section, taxonomy and term _index files say about their terms (in every
+"""Which content files an import brings in: the default language's pages, then those of the
+site's other languages (translations), of the sections asked for, one file per page and
+language; what the section, taxonomy and term _index files say about their terms (in every
 language); and which declared taxonomies only data pages use."""
 
 from pathlib import Path
@@ -10,11 +11,13 @@ from articles.hugo.mapping import _terms, data_page_reason, is_topic_taxonomy
 from articles.hugo.permalinks import urlize
 from articles.hugo.site import Refused, content_files
 from articles.hugo.titles import django_language
+from articles.hugo.translations import language_reason
 
 
 def select_pages(site, report, *, sections, max_file_bytes):
     """Pick the pages to import; read section, taxonomy and term _index files for titles;
-    set site.noise_taxonomies. -> (pages sorted by path, term info for lookups.TermCache)."""
+    set site.noise_taxonomies. -> (pages: the default language's, then the translations,
+    each sorted by path; term info for lookups.TermCache)."""
     default = site.default_language
     wanted = {s.strip("/") for s in sections} if sections else None
     by_key = {}
@@ -23,21 +26,28 @@ def select_pages(site, report, *, sections, max_file_bytes):
         if file.is_branch_index:
             indexes.append(file)
             continue
-        if file.lang and file.lang != default:
-            # The newsroom has one language of content: see docs/HUGO.md, "Translations".
-            report.skip(file.rel, f"in another language ({file.lang}); only {default} is imported")
-            continue
         if wanted is not None and file.section not in wanted:
             continue
-        key = (str(Path(file.rel).parent), file.stem)
+        lang = file.lang if file.lang and file.lang != default else None
+        if lang:
+            # A translation: see docs/HUGO.md, "Translations" (translations.py links it).
+            code, reason = language_reason(lang)
+            if reason:
+                report.skip(file.rel, reason)
+                continue
+            lang = code
+        key = (str(Path(file.rel).parent), file.stem, lang)
         other = by_key.get(key)
-        if other is None or (file.lang and not other.lang):
+        if other is None or (not lang and file.lang and not other.lang):
             if other is not None:
                 report.skip(other.rel, f"same page as {file.rel} in the default language; skipped")
             by_key[key] = file
+        elif lang:
+            report.skip(file.rel, f"same page as {other.rel} in the same language; skipped")
         else:
             report.skip(file.rel, f"same page as {other.rel} in the default language; skipped")
-    pages = sorted(by_key.values(), key=lambda f: f.rel)
+    # Default-language pages first: a translation comes when its page's group is known.
+    pages = sorted(by_key.values(), key=lambda f: (f.lang not in (None, default), f.rel))
     site.noise_taxonomies = _noise_taxonomies(site, pages, max_file_bytes=max_file_bytes)
     for plural in sorted(site.noise_taxonomies):
         report.warn(

@@ -1,5 +1,6 @@
 """The article: its row, what save() derives from it, and its byline."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -49,6 +50,21 @@ class Article(models.Model):
         PUBLISHED = "published", _("已发布")
 
     title = models.CharField(_("标题"), max_length=200)
+    language = models.CharField(
+        _("语言"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        db_index=True,
+        help_text=_("文章正文的语言。同一篇文章的各语言版本属于同一个翻译组。"),
+    )
+    translation_group = models.UUIDField(
+        _("翻译组"),
+        default=uuid.uuid4,
+        editable=False,
+        db_index=True,
+        help_text=_("同一篇文章的各语言版本共用一个翻译组，每种语言至多一篇。"),
+    )
     slug = models.SlugField(
         _("网址别名"),
         max_length=100,
@@ -193,7 +209,10 @@ class Article(models.Model):
                 fields=["source_path"],
                 condition=~models.Q(source_path=""),
                 name="unique_article_source_path",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["translation_group", "language"], name="one_translation_per_language"
+            ),
         ]
         permissions = [
             ("publish_article", _("可以发布、定时发布和撤回文章")),
@@ -213,6 +232,16 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:article-detail", kwargs={"slug": self.slug})
+
+    def translations(self):
+        """The other language versions of this article, in the site's language order."""
+        order = [code for code, _name in settings.LANGUAGES]
+        others = Article.objects.filter(translation_group=self.translation_group).exclude(
+            pk=self.pk
+        )
+        return sorted(
+            others, key=lambda a: order.index(a.language) if a.language in order else len(order)
+        )
 
     def save_imported(self, *, derived=None):
         """save() for the Hugo import: updated_at stays as the import set it (the source's

@@ -14,7 +14,9 @@ def _menu_entries():
     (a scheduled one): (name, its other languages, url, shown from), shown from None when it is
     shown already."""
     now = timezone.now()
-    in_section = Article.objects.filter(status=Article.Status.PUBLISHED, section=OuterRef("pk"))
+    in_section = Article.objects.filter(
+        status=Article.Status.PUBLISHED, language=settings.LANGUAGE_CODE, section=OuterRef("pk")
+    )
     first_scheduled = in_section.filter(published_at__gt=now).order_by("published_at")
     sections = Section.objects.annotate(
         shown=Exists(in_section.filter(published_at__lte=now)),

@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
@@ -62,10 +63,11 @@ def related_articles(article, *, limit=RELATED_LIMIT, at=None):
             f"SELECT shared.linked FROM (SELECT linked, COUNT(*) AS n FROM ({sql}) AS links "  # noqa: S608 - ORM-made SQL and model names
             f"GROUP BY linked HAVING COUNT(*) > 1) AS shared JOIN {q(table)} AS article "
             f"ON article.{q('id')} = shared.linked WHERE article.{q('status')} = %s "
+            f"AND article.{q('language')} = %s "
             f"AND article.{q('published_at')} <= %s AND article.{q('id')} <> %s "
             f"ORDER BY shared.n DESC, article.{q('published_at')} DESC, article.{q('id')} DESC "
             "LIMIT %s",
-            [*params, Article.Status.PUBLISHED, moment, article.pk, limit],
+            [*params, Article.Status.PUBLISHED, settings.LANGUAGE_CODE, moment, article.pk, limit],
         )
         ids = [row[0] for row in cursor.fetchall()]
     by_id = {item.pk: item for item in visible.filter(pk__in=ids)} if ids else {}
