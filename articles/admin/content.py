@@ -11,6 +11,11 @@ from taggit.models import Tag as TaggitTag
 from articles.admin.params import CheckedLookupsMixin
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.storage import StorageErrorAdminMixin
+from articles.admin.translations import (
+    TranslationAdminMixin,
+    TranslationPrefillInline,
+    with_translation_count,
+)
 from articles.curation import services as curation
 from articles.editorial import permissions, revisions, services
 from articles.editorial.forms import ArticleAdminForm, AuthorAdminForm, SluggedAdminForm
@@ -38,7 +43,7 @@ class PortalArticleForm(SectionFieldsFormMixin, ArticleAdminForm):
     """The article form with the typed fields its section declares (articles.portal.forms)."""
 
 
-class ArticleAuthorInline(admin.TabularInline):
+class ArticleAuthorInline(TranslationPrefillInline, admin.TabularInline):
     model = ArticleAuthor
     autocomplete_fields = ["author"]
     extra = 1
@@ -46,7 +51,7 @@ class ArticleAuthorInline(admin.TabularInline):
     verbose_name_plural = _("署名作者（按顺序）")
 
 
-class TaggedArticleInline(admin.TabularInline):
+class TaggedArticleInline(TranslationPrefillInline, admin.TabularInline):
     model = TaggedArticle
     autocomplete_fields = ["tag"]
     extra = 1
@@ -88,13 +93,18 @@ class PlacementFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(
-    CheckedLookupsMixin, StorageErrorAdminMixin, RevisionAdminMixin, admin.ModelAdmin
+    CheckedLookupsMixin,
+    StorageErrorAdminMixin,
+    RevisionAdminMixin,
+    TranslationAdminMixin,
+    admin.ModelAdmin,
 ):
     form = PortalArticleForm
     inlines = [ArticleAuthorInline, TaggedArticleInline, PlacementInline]
     list_display = [
         "thumbnail",
         "title",
+        "language_label",
         "section",
         "author_names",
         "status_label",
@@ -103,7 +113,7 @@ class ArticleAdmin(
         "preview_link",
     ]
     list_display_links = ["thumbnail", "title"]
-    list_filter = ["status", "section", "topics", PlacementFilter, "tags", "authors"]
+    list_filter = ["status", "language", "section", "topics", PlacementFilter, "tags", "authors"]
     search_fields = ["title", "description", "body"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["topics", "section"]
@@ -118,7 +128,7 @@ class ArticleAdmin(
     actions = ["publish", "unpublish"]
     list_per_page = 50
     fieldsets = [
-        (None, {"fields": ["title", "slug", "description", "body", "seen_version"]}),
+        (None, {"fields": ["title", "language", "slug", "description", "body", "seen_version"]}),
         (
             _("题图"),
             {
@@ -153,10 +163,12 @@ class ArticleAdmin(
         ),
     ]
 
+    class Media:
+        css = {"all": ["css/admin-translations.css"]}
+
     def get_queryset(self, request):
         return (
-            super()
-            .get_queryset(request)
+            with_translation_count(super().get_queryset(request))
             .select_related("section")
             .prefetch_related(
                 Prefetch(
@@ -187,6 +199,12 @@ class ArticleAdmin(
     def get_fieldsets(self, request, obj=None):
         """The fieldsets, with the fields of the section the form shows (see PortalArticleForm)."""
         fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is None:  # the hidden translation group of an add form opened as a translation
+            title, options = fieldsets[0]
+            fieldsets[0] = (
+                title,
+                {**options, "fields": [*options["fields"], "join_translation_group"]},
+            )
         if obj is not None and not self.has_change_permission(request, obj):
             return fieldsets
         names = section_field_names(
@@ -234,6 +252,7 @@ class ArticleAdmin(
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["conflict"] = getattr(context["adminform"].form, "conflict", None)
+        context["translations"] = self.translation_context(request, obj)
         if obj is not None and obj.pk:
             context["preview_url"] = obj.get_absolute_url()
             context["revisions_url"] = reverse("admin:articles_article_revisions", args=[obj.pk])
@@ -288,7 +307,8 @@ class ArticleAdmin(
 
     @admin.display(description=_("作者"))
     def author_names(self, obj):
-        return "、".join(author.name for author in obj.byline)
+        # From the prefetched byline rows (get_queryset), not obj.byline: one query per row.
+        return "、".join(link.author.name for link in obj.article_authors.all())
 
     @admin.display(description=_("状态"), ordering="status")
     def status_label(self, obj):

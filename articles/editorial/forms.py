@@ -1,4 +1,5 @@
 import re
+import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -55,6 +56,9 @@ def _posts_a_new_weight(posted, current):
 
 class ArticleAdminForm(forms.ModelForm):
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # On an add form opened as a translation (articles/admin/translations.py): the group the
+    # new article joins. Checked in clean(), never trusted; ignored once the article exists.
+    join_translation_group = forms.CharField(widget=forms.HiddenInput, required=False)
 
     # ArticleAdmin.get_form sets the requesting user on the form class it builds.
     user = None
@@ -104,8 +108,63 @@ class ArticleAdminForm(forms.ModelForm):
                 "featured_image_alt", ValidationError(_("设置了题图时必须填写替代文字。"))
             )
         self._refuse_what_the_user_may_not_change()
+        self._join_the_translation_group()
+        self._refuse_a_taken_language()
         self._refuse_a_stale_edit()
         return cleaned
+
+    def _join_the_translation_group(self):
+        """A new article posted with a translation group joins it, if the group exists; it
+        takes the group's featured image unless the translator uploaded another."""
+        raw = (self.cleaned_data.get("join_translation_group") or "").strip()
+        if self.instance.pk or not raw:
+            return
+        try:
+            group = uuid.UUID(raw)
+        except ValueError:
+            group = None
+        members = Article.objects.filter(translation_group=group) if group else None
+        if members is None or not members.exists():
+            raise ValidationError(
+                _("要翻译的原文不存在（可能已被删除）。请回到原文，在“翻译”栏重新点“添加翻译”。"),
+                code="translation_group_unknown",
+            )
+        self.instance.translation_group = group
+        if self.cleaned_data.get("featured_image"):
+            return
+        pictured = members.exclude(featured_image="").order_by("pk").first()
+        if pictured is not None:
+            self.instance.featured_image = pictured.featured_image.name
+            if not (self.cleaned_data.get("featured_image_alt") or "").strip():
+                self.add_error(
+                    "featured_image_alt",
+                    ValidationError(_("译文沿用原文的题图，必须填写替代文字。")),
+                )
+
+    def _refuse_a_taken_language(self):
+        """One article per language in a group: a clear error, not an IntegrityError."""
+        language = self.cleaned_data.get("language")
+        if not language or self.instance.translation_group is None:
+            return
+        taken = (
+            Article.objects.filter(
+                translation_group=self.instance.translation_group, language=language
+            )
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if taken is not None:
+            self.add_error(
+                "language",
+                ValidationError(
+                    _(
+                        "这篇文章已经有%(language)s版本：《%(title)s》。同一篇文章每种语言只能有"
+                        "一个版本；请选择别的语言，或去编辑那个版本。"
+                    ),
+                    code="language_taken",
+                    params={"language": taken.get_language_display(), "title": taken.title},
+                ),
+            )
 
     def _refuse_what_the_user_may_not_change(self):
         """Crafted fields are refused, not silently dropped, so nothing half-saves."""

@@ -72,3 +72,9 @@ def can_edit_article(user, article):
 def require(allowed, message):
     if not allowed:
         raise PermissionDenied(message)
+
+
+def can_add_translation(user):
+    """Anyone who may write an article may translate one: the translation is a new draft of
+    their own (a writer then edits it as they edit their other drafts)."""
+    return user.has_perm("articles.add_article")

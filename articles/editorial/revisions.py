@@ -12,6 +12,7 @@ import re
 from datetime import datetime
 
 import reversion
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
@@ -21,6 +22,7 @@ from articles.models import Article, Section, Topic
 
 TRACKED_FIELDS = [
     "title",
+    "language",
     "slug",
     "description",
     "body",
@@ -40,8 +42,10 @@ TRACKED_FIELDS = [
 # Restoring brings back the words, not the publication state: publishing and unpublishing
 # stay explicit actions of someone allowed to do them.
 # Publishing and ordering weight are decisions of their own roles, never brought back by a restore.
+# The language is not the words either: it is the article's place in its translation group, and
+# bringing an old one back could collide with the version that now holds that language.
 RESTORED_FIELDS = [
-    name for name in TRACKED_FIELDS if name not in ("status", "published_at", "weight")
+    name for name in TRACKED_FIELDS if name not in ("status", "published_at", "weight", "language")
 ]
 LONG_TEXT_FIELDS = {"body", "description"}
 
@@ -139,6 +143,8 @@ def readable(name, value):
         return "、".join(Topic.objects.filter(pk__in=value).values_list("name", flat=True))
     if name == "status":
         return str(Article.Status(value).label) if value in Article.Status.values else value
+    if name == "language":
+        return str(dict(settings.LANGUAGES).get(value, value))
     return str(value)
 
 
