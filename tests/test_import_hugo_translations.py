@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from articles.hugo.importer import import_site
 from articles.models import Article, Author, Channel, Section, Tag, Topic
-from tests.hugo_sites import SHARED, page, write_site
+from tests.hugo_sites import NEWS_CONFIG, SHARED, page, write_site
 
 pytestmark = pytest.mark.django_db
 
@@ -173,6 +173,23 @@ def test_old_urls_of_translations_lead_to_the_default_language_page(tmp_path):
     assert found["/old/en/"] == zh
     assert found["/en/"] == "/"
     assert found["/news/a/"] == zh
+
+
+def test_list_and_term_pages_of_the_other_language_lead_where_their_twins_do(tmp_path):
+    files = {
+        "news/a/index.md": page("中文", tags='["Web3"]', authors='["Cindy"]'),
+        "news/a/index.en.md": page("English", slug='"english-a"', tags='["Web3"]'),
+    }
+    config = NEWS_CONFIG + '\n[languages.zh-cn]\nweight = 1\n[languages.en]\nweight = 2\n'
+    import_site(site_dir=write_site(tmp_path, files, config=config))
+    found = redirects()
+    tag = Tag.objects.get(name="Web3").get_absolute_url()
+    assert "/tags/web3/" not in found  # the tag's page has that very path
+    assert found["/en/tags/web3/"] == tag  # the term page
+    assert found["/en/tags/"] == "/tags/"  # the taxonomy's list: the tags index
+    assert found["/en/news/"] == found["/news/"]  # the section folder's list
+    assert found["/en/tags/web3/page/1/"] == tag
+    assert not any(old.startswith("/en/en/") for old in found)
 
 
 def test_translations_of_data_pages_stay_as_before(tmp_path):

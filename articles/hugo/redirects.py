@@ -43,6 +43,7 @@ class RedirectWriter:
         default-language article until readers have pages in its language (docs/HUGO.md)."""
         if link is not None:
             self._for_translation(file=file, fields=fields, link=link, warnings=warnings)
+            self._translation_terms(file, fields, tags=tags, warnings=warnings)
             return
         new_url = article.get_absolute_url()
         permalink = page_permalink(
@@ -75,7 +76,7 @@ class RedirectWriter:
             new = cache.get(term).get_absolute_url()
             self.lists.add_term(taxonomy=taxonomy, old=old, new=new, article_id=article_id)
             if old not in self._done:
-                pairs.append((old, new))
+                pairs += [(old, new), *self._in_other_languages([(old, new)])]
                 self._done.add(old)
                 self._new.append(old)
         self._write(pairs, warnings)
@@ -94,6 +95,22 @@ class RedirectWriter:
             pairs.append((permalink, link.sibling_url))
             for alias in fields.aliases:
                 pairs.append((alias_path(alias, permalink=permalink), link.sibling_url))
+        self._write(pairs, warnings)
+
+    def _translation_terms(self, file, fields, *, tags, warnings):
+        """A translation's own tags (`/en/tags/<term>/`, often words only that language uses)
+        lead to the tag's page, as the default language's term pages do."""
+        prefix, default = language_prefix(self.site, file.lang), self.site.language_prefix
+        pairs = []
+        for name in fields.tags:
+            old = term_permalink(site=self.site, taxonomy="tags", term=name)
+            translated = prefix + old[len(default) :]
+            if old.startswith(default + "/") and translated not in self._done:
+                new = tags.get(name).get_absolute_url()
+                pairs.append((translated, new))
+                self.lists.add_term(taxonomy="tags", old=translated, new=new)  # its page/N/
+                self._done.add(translated)
+                self._new.append(translated)
         self._write(pairs, warnings)
 
     def finish(self, *, report, dry_run, topics):
@@ -130,6 +147,7 @@ class RedirectWriter:
                     self.lists.add_term(taxonomy=taxonomy, old=old, new=new)
             self.lists.commit()
             pairs += self.lists.pairs(taxonomy_targets=targets)
+            pairs += self._in_other_languages(pairs)
             self._write(pairs, warnings)
             if dry_run:
                 transaction.set_rollback(True)
@@ -142,6 +160,25 @@ class RedirectWriter:
         else:
             vocabularies.commit()
             self.commit()
+
+    def _in_other_languages(self, pairs):
+        """The same list pages in the site's other languages (`/en/tags/x/`, `/en/news/page/2/`)
+        lead where their default-language twins do, until the newsroom serves those languages
+        itself (see docs/HUGO.md, "Translations")."""
+        default = self.site.language_prefix
+        prefixes = {
+            language_prefix(self.site, language)
+            for language in self.site.languages
+            if language != self.site.default_language
+        } - {default}
+        return [
+            (prefix + old[len(default) :], new)
+            for old, new in pairs
+            if old
+            and old.startswith(default + "/")
+            and not any(old.startswith(other + "/") for other in prefixes)  # one of theirs
+            for prefix in sorted(prefixes)
+        ]
 
     def _channel_pages(self, *, written, dry_run):
         """A channel's page (pNews/1/ ...) was a page of the old site: it leads to the
