@@ -180,7 +180,7 @@ def test_list_and_term_pages_of_the_other_language_lead_where_their_twins_do(tmp
         "news/a/index.md": page("中文", tags='["Web3"]', authors='["Cindy"]'),
         "news/a/index.en.md": page("English", slug='"english-a"', tags='["Web3"]'),
     }
-    config = NEWS_CONFIG + '\n[languages.zh-cn]\nweight = 1\n[languages.en]\nweight = 2\n'
+    config = NEWS_CONFIG + "\n[languages.zh-cn]\nweight = 1\n[languages.en]\nweight = 2\n"
     import_site(site_dir=write_site(tmp_path, files, config=config))
     found = redirects()
     tag = Tag.objects.get(name="Web3").get_absolute_url()
