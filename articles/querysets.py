@@ -7,22 +7,32 @@ so articles.models can import this module without a cycle.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 PINNED_SLOT = "pinned"
 CAROUSEL_SLOT = "carousel"
 SHOWCASE_SLOT = "showcase"
 
 
+def reading_language():
+    """The language of the page being read: the active one (the URL's prefix), as one of
+    settings.LANGUAGES; the site's language outside a request."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    active = (translation.get_language() or settings.LANGUAGE_CODE).lower()
+    if active in codes:
+        return active
+    base = active.split("-")[0]
+    return next((code for code in codes if code.split("-")[0] == base), settings.LANGUAGE_CODE)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, at=None):
-        """What readers may see: published, the publish time has come, and in the site's
-        language (translations are kept and edited, but public pages serve one language: see
-        docs/HUGO.md, "Translations")."""
+        """What readers may see: published, the publish time has come, and in the language
+        of the page being read (each language's pages list that language's articles)."""
         return self.filter(
             status=self.model.Status.PUBLISHED,
             published_at__lte=at or timezone.now(),
-            language=settings.LANGUAGE_CODE,
+            language=reading_language(),
         )
 
     def for_cards(self):
@@ -42,5 +52,5 @@ class PlacementQuerySet(models.QuerySet):
             Q(ends_at__isnull=True) | Q(ends_at__gt=now),
             article__status=article.Status.PUBLISHED,
             article__published_at__lte=now,
-            article__language=settings.LANGUAGE_CODE,
+            article__language=reading_language(),
         )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.shortcuts import redirect
@@ -36,8 +37,10 @@ urlpatterns = [
         name="robots",
     ),
     path("favicon.ico", lambda request: redirect(static("favicon.svg"), permanent=True)),
-    path("", include("articles.urls")),
 ]
+# The site's language at /, every other language under its prefix (/en/...): each page is in
+# one language, whatever the browser asks for (docs/SEARCH.md, "Languages").
+urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=False)
 
 if settings.SERVE_MEDIA:
     # Laptops and tests only: in production the web server (docs/DEPLOYMENT.md) or object

@@ -135,8 +135,12 @@ def test_panel_links_readers_only_to_a_version_they_can_see(staff_client, origin
     assert original.get_absolute_url() in text  # published, in the site's language
     assert "读者页面" in text
     text = staff_client.get(change_url(original)).text
-    # The English version is published, but public pages serve one language for now.
-    assert english.get_absolute_url() not in text
+    # The English version is published: its page is in English, under /en/.
+    assert english.get_absolute_url().startswith("/en/")
+    assert f'href="{english.get_absolute_url()}" target="_blank" rel="noopener">读者页面' in text
+    english.status = Article.Status.DRAFT
+    english.save()
+    assert english.get_absolute_url() not in staff_client.get(change_url(original)).text
 
 
 def test_panel_offers_each_missing_language(staff_client, original):

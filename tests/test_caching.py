@@ -187,13 +187,16 @@ def test_admin_is_never_cached(staff_client):
     assert "public" not in response.get("Cache-Control", "")
 
 
-def test_languages_are_cached_apart(client, make_article):
-    article = make_article()
-    chinese = fetch(client, article.get_absolute_url(), **{"Accept-Language": "zh-hans"})[0]
-    english = fetch(client, article.get_absolute_url(), **{"Accept-Language": "en"})[0]
-
+def test_languages_are_cached_apart_and_the_browser_does_not_split_a_page(client, make_article):
+    make_article()
+    chinese = fetch(client, "/articles/", **{"Accept-Language": "zh-hans"})[0]
+    english = fetch(client, "/en/articles/", **{"Accept-Language": "zh-hans"})[0]
     assert english["X-Page-Cache"] == "miss"
     assert english["ETag"] != chinese["ETag"]
+    # / is in the site's language whatever the browser asks for: one page, one entry.
+    asked_in_english = fetch(client, "/articles/", **{"Accept-Language": "en"})[0]
+    assert asked_in_english["X-Page-Cache"] == "hit"
+    assert asked_in_english["ETag"] == chinese["ETag"]
 
 
 def test_slot_capacity_change_shows_at_once(client, make_article, place):

@@ -56,31 +56,63 @@ def test_site_speaks_simplified_chinese_by_default(client):
     assert "全部文章" in html and "跳到正文" in html
 
 
-def test_english_on_request(client):
-    html = client.get("/", headers={"accept-language": "en"}).text
+def test_each_language_has_its_own_pages(client):
+    html = client.get("/en/").text
     assert '<html lang="en">' in html
     assert "All articles" in html and "Skip to content" in html and "全部文章" not in html
-    search = client.get(
-        reverse("articles:search"), {"q": "上海"}, headers={"accept-language": "en"}
-    ).text
+    search = client.get("/en/search/", {"q": "上海"}).text
     assert "0 articles found for “上海”" in search
+    # The site's language at /, whatever the browser asks for: a page is in one language.
+    chinese = client.get("/", headers={"accept-language": "en"}).text
+    assert '<html lang="zh-hans">' in chinese and "全部文章" in chinese
 
 
-def test_language_switch_sets_the_language_and_returns(client):
+def test_the_language_switch_leads_to_the_same_page_in_the_other_language(client):
     html = client.get("/articles/").text
-    assert 'action="/i18n/setlang/"' in html
-    assert 'name="language" value="en"' in html and 'name="language" value="zh-hans"' in html
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/articles/"})
-    assert response.status_code == 302 and response["Location"] == "/articles/"
-    assert "All articles" in client.get("/articles/").text
-    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert "全部文章" in client.get("/articles/").text
+    assert 'href="/en/articles/" hreflang="en"' in html
+    assert 'rel="alternate" hreflang="en" href="http://testserver/en/articles/"' in html
+    english = client.get("/en/articles/").text
+    assert "All articles" in english and 'href="/articles/" hreflang="zh-hans"' in english
+
+
+def test_the_switch_on_an_article_leads_to_its_translation_or_that_languages_home(
+    client, make_article
+):
+    chinese = make_article(title="中文版")
+    english = make_article(
+        title="English version", language="en", translation_group=chinese.translation_group
+    )
+    alone = make_article(title="只有中文")
+    assert english.get_absolute_url().startswith("/en/articles/")
+    page = client.get(chinese.get_absolute_url()).text
+    assert f'href="{english.get_absolute_url()}" hreflang="en"' in page
+    assert f'hreflang="en" href="http://testserver{english.get_absolute_url()}"' in page
+    back = client.get(english.get_absolute_url()).text
+    assert f'href="{chinese.get_absolute_url()}" hreflang="zh-hans"' in back
+    lonely = client.get(alone.get_absolute_url()).text
+    assert 'href="/en/" hreflang="en"' in lonely  # no English version: English home
+    assert 'rel="alternate" hreflang="en"' not in lonely
+
+
+def test_lists_feeds_and_search_are_per_language(client, make_article):
+    make_article(title="中文新闻", body="<p>共同词 中文</p>")
+    make_article(title="English news", language="en", body="<p>共同词 English</p>")
+    for path, mine, other in [
+        ("/articles/", "中文新闻", "English news"),
+        ("/en/articles/", "English news", "中文新闻"),
+        ("/feed/", "中文新闻", "English news"),
+        ("/en/feed/", "English news", "中文新闻"),
+        ("/search/?q=共同词", "中文新闻", "English news"),
+        ("/en/search/?q=共同词", "English news", "中文新闻"),
+    ]:
+        text = client.get(path).text
+        assert mine in text and other not in text, path
+    sitemap = client.get("/sitemap.xml").text
+    assert "/en/articles/english-news/" in sitemap
 
 
 def test_english_reading_time_and_archive(client, make_article):
-    article = make_article(body="<p>" + "字" * 1200 + "</p>")
-    html = client.get(article.get_absolute_url(), headers={"accept-language": "en"}).text
+    article = make_article(body="<p>" + "字" * 1200 + "</p>", language="en")
+    html = client.get(article.get_absolute_url()).text
     assert "3 min read" in html
-    assert (
-        "Archive" in client.get(reverse("articles:archive"), headers={"accept-language": "en"}).text
-    )
+    assert "Archive" in client.get("/en" + reverse("articles:archive")).text

@@ -63,7 +63,8 @@ def test_a_translation_without_counterpart_gets_its_own_group(tmp_path):
     report = import_site(site_dir=write_site(tmp_path, files))
     assert groups() == {frozenset({("zh-hans", "中文")}), frozenset({("en", "Only English")})}
     assert "news/b/index.en.md" not in reasons(report)  # nothing to say
-    assert "/en/news/b/" not in redirects()  # no page in the site's language to lead to
+    english = Article.objects.get(language="en").get_absolute_url()
+    assert redirects()["/en/news/b/"] == english  # its own page, /en/articles/...
 
 
 def test_translation_key_links_across_folders_and_wins_over_the_path(tmp_path):
@@ -161,17 +162,19 @@ def test_dry_run_reports_what_the_real_run_does(tmp_path):
     assert dry.skipped == real.skipped and dry.warnings == real.warnings
 
 
-def test_old_urls_of_translations_lead_to_the_default_language_page(tmp_path):
+def test_old_urls_of_translations_lead_to_their_own_pages(tmp_path):
     files = {
         "news/a/index.md": page("中文", aliases='["/old/zh/"]'),
         "news/a/index.en.md": page("English", slug='"english-a"', aliases='["/old/en/"]'),
     }
     import_site(site_dir=write_site(tmp_path, files))
     zh = Article.objects.get(language="zh-hans").get_absolute_url()
+    en = Article.objects.get(language="en").get_absolute_url()
+    assert en == "/en/articles/english-a/"
     found = redirects()
-    assert found["/en/news/english-a/"] == zh
-    assert found["/old/en/"] == zh
-    assert found["/en/"] == "/"
+    assert found["/en/news/english-a/"] == en
+    assert found["/old/en/"] == en
+    assert "/en/" not in found  # the English home page itself
     assert found["/news/a/"] == zh
 
 
@@ -184,11 +187,10 @@ def test_list_and_term_pages_of_the_other_language_lead_where_their_twins_do(tmp
     import_site(site_dir=write_site(tmp_path, files, config=config))
     found = redirects()
     tag = Tag.objects.get(name="Web3").get_absolute_url()
-    assert "/tags/web3/" not in found  # the tag's page has that very path
-    assert found["/en/tags/web3/"] == tag  # the term page
-    assert found["/en/tags/"] == "/tags/"  # the taxonomy's list: the tags index
-    assert found["/en/news/"] == found["/news/"]  # the section folder's list
-    assert found["/en/tags/web3/page/1/"] == tag
+    # The tag's pages have those very paths in both languages: nothing to redirect.
+    assert tag == "/tags/web3/" and "/tags/web3/" not in found and "/en/tags/web3/" not in found
+    assert found["/en/news/"] == "/en" + found["/news/"]  # the list, in English
+    assert found["/en/tags/web3/page/1/"] == "/en/tags/web3/"
     assert not any(old.startswith("/en/en/") for old in found)
 
 

@@ -463,8 +463,8 @@ def menus(db):
     add("zh-hans", "main", "最新活动", "/community/activities/", parent=community, position=1)
     add("zh-hans", "main", "元宇宙导航", "https://metanav.example/", position=9, title="外站")
     add("zh-hans", "main", "资讯", "/articles/", position=2)
-    add("en", "main", "Home", "/", position=1)
-    add("en", "main", "News", "/articles/", position=2)
+    add("en", "main", "Home", "/en/", position=1)
+    add("en", "main", "News", "/en/articles/", position=2)
     add("zh-hans", "footer", "关于我们", "/about/", position=1)
     add("zh-hans", "footer", "合作", "https://partner.example/", position=2)
     add("en", "footer", "About", "/about/", position=1)
@@ -490,10 +490,10 @@ def test_header_shows_the_data_menu_in_the_readers_language(client, menus):
     assert '<a href="https://metanav.example/" title="外站" rel="noopener">元宇宙导航</a>' in html
     assert 'target="' not in html
 
-    english = header_nav(client.get("/articles/", headers={"accept-language": "en"}).text)
+    english = header_nav(client.get("/en/articles/").text)
     names = re.findall(r"<a href=\"[^\"]*\"[^>]*>([^<]+)</a>", english.split("<nav")[1])
     assert names == ["Home", "News"]
-    assert '<a href="/articles/" aria-current="page">News</a>' in english
+    assert '<a href="/en/articles/" aria-current="page">News</a>' in english
 
 
 @pytest.mark.parametrize(
@@ -505,17 +505,17 @@ def test_a_language_code_stands_for_one_of_the_sites_languages(code, language):
     assert site_language(code) == language
 
 
-def test_the_language_cookie_chooses_the_menu_too(client, menus):
+def test_the_pages_language_chooses_the_menu_not_the_browsers(client, menus):
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert ">Home</a>" in header_nav(client.get("/").text)
-    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
-    assert ">首页</a>" in header_nav(client.get("/").text)
+    assert ">首页</a>" in header_nav(client.get("/").text)  # / is the site's language
+    assert ">Home</a>" in header_nav(client.get("/en/").text)
 
 
 def test_header_falls_back_to_sections_without_a_menu_for_the_language(client, make_article, menus):
     make_article(section=Section.objects.create(name="链游", slug="games"))
     MenuItem.objects.filter(language="en").delete()
-    english = header_nav(client.get("/", headers={"accept-language": "en"}).text)
+    make_article(language="en", section=Section.objects.get(slug="games"))
+    english = header_nav(client.get("/en/").text)
     assert "All articles" in english and ">链游</a>" in english and "Home" not in english
     chinese = header_nav(client.get("/").text)
     assert ">首页</a>" in chinese and ">链游</a>" not in chinese
@@ -527,7 +527,7 @@ def test_footer_shows_its_links_before_the_archive_and_feeds(client, menus):
     links = footer_links(client.get("/").text)
     assert links.index(">关于我们<") < links.index(">合作<") < links.index("文章归档")
     assert '<a href="https://partner.example/" rel="noopener">合作</a>' in links
-    english = footer_links(client.get("/", headers={"accept-language": "en"}).text)
+    english = footer_links(client.get("/en/").text)
     assert ">About<" in english and "关于我们" not in english
     MenuItem.objects.filter(menu="footer").delete()
     assert footer_links(client.get("/").text).startswith('<a href="/archive/')

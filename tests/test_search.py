@@ -240,8 +240,9 @@ def test_capped_results_say_there_are_more(client, make_article, monkeypatch):
         make_article(title=f"元宇宙{n}")
     html = client.get(SEARCH, {"q": "元宇宙"}).content.decode()
     assert "找到 5+ 篇与“元宇宙”相关的文章，以下按相关度列出最新的 5 篇" in html
-    client.cookies["django_language"] = "en"
-    html = client.get(SEARCH, {"q": "元宇宙"}).content.decode()
+    for n in range(7):
+        make_article(title=f"元宇宙 English {n}", language="en")
+    html = client.get("/en" + SEARCH, {"q": "元宇宙"}).content.decode()
     assert "5+ articles found for “元宇宙”; the newest 5 are listed by relevance" in html
 
 

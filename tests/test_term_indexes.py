@@ -49,10 +49,11 @@ def test_section_and_author_indexes(client, make_article):
     make_article(section=news, authors=["小一"])
     sections = client.get(reverse("articles:section-index")).content.decode()
     assert news.get_absolute_url() in sections and "空栏目" not in sections
-    with translation.override("en"):
-        english = client.get(reverse("articles:section-index"), HTTP_ACCEPT_LANGUAGE="en")
+    make_article(section=news, language="en")
+    english = client.get("/en" + reverse("articles:section-index"))
     assert "News" in english.content.decode()  # display_name in the reader's language
-    authors = client.get(reverse("articles:author-index")).content.decode()
+    with translation.override("zh-hans"):  # the English request left English active
+        authors = client.get(reverse("articles:author-index")).content.decode()
     assert "小一" in authors
 
 

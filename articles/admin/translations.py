@@ -107,11 +107,7 @@ def add_url(source, language):
 def panel(*, article, can_add):
     """The change form's "翻译" panel: the other versions and the languages still missing."""
     others = article.translations()
-    visible = set(
-        Article.objects.published()
-        .filter(pk__in=[other.pk for other in others])
-        .values_list("pk", flat=True)
-    )
+    visible = {other.pk for other in others if other.is_visible}  # in its own language's pages
     versions = [
         {
             "article": other,

@@ -14,6 +14,7 @@ from articles.hugo.permalinks import (
     term_permalink,
 )
 from articles.hugo.site import content_files
+from articles.hugo.titles import django_language
 from articles.hugo.vocabularies import CATEGORIES
 from articles.models import Article, Channel
 
@@ -42,7 +43,7 @@ class RedirectWriter:
         """link: a translation's (translations.Link), whose old URLs lead to its group's
         default-language article until readers have pages in its language (docs/HUGO.md)."""
         if link is not None:
-            self._for_translation(file=file, fields=fields, link=link, warnings=warnings)
+            self._for_translation(article, file=file, fields=fields, warnings=warnings)
             self._translation_terms(file, fields, tags=tags, warnings=warnings)
             return
         new_url = article.get_absolute_url()
@@ -81,21 +82,32 @@ class RedirectWriter:
                 self._new.append(old)
         self._write(pairs, warnings)
 
-    def _for_translation(self, *, file, fields, link, warnings):
-        home = reverse("articles:home")
-        pairs = [(f"{language_prefix(self.site, file.lang)}/", home)]
-        if link.sibling_url:
-            permalink = page_permalink(
-                site=self.site,
-                file=file,
-                meta={"title": fields.title, "slug": fields.slug, "url": fields.url},
-                published_at=fields.published_at,
-                language=file.lang,
-            )
-            pairs.append((permalink, link.sibling_url))
-            for alias in fields.aliases:
-                pairs.append((alias_path(alias, permalink=permalink), link.sibling_url))
+    def _for_translation(self, article, *, file, fields, warnings):
+        """A translation's old URL and aliases lead to its own page (/en/articles/...), and its
+        language's home page to that language's."""
+        new_url = article.get_absolute_url()
+        pairs = [(f"{language_prefix(self.site, file.lang)}/", self._in(file.lang, "/"))]
+        permalink = page_permalink(
+            site=self.site,
+            file=file,
+            meta={"title": fields.title, "slug": fields.slug, "url": fields.url},
+            published_at=fields.published_at,
+            language=file.lang,
+        )
+        pairs.append((permalink, new_url))
+        for alias in fields.aliases:
+            pairs.append((alias_path(alias, permalink=permalink), new_url))
         self._write(pairs, warnings)
+
+    @staticmethod
+    def _in(hugo_language, url):
+        """A page's URL in the newsroom's version of a Hugo language: /en/tags/x/ for /tags/x/;
+        unchanged for the site's own language or one the newsroom does not have."""
+        code = django_language(hugo_language)
+        known = {language for language, _name in settings.LANGUAGES}
+        if code == settings.LANGUAGE_CODE or code not in known or not url.startswith("/"):
+            return url
+        return f"/{code}{url}"
 
     def _translation_terms(self, file, fields, *, tags, warnings):
         """A translation's own tags (`/en/tags/<term>/`, often words only that language uses)
@@ -106,7 +118,7 @@ class RedirectWriter:
             old = term_permalink(site=self.site, taxonomy="tags", term=name)
             translated = prefix + old[len(default) :]
             if old.startswith(default + "/") and translated not in self._done:
-                new = tags.get(name).get_absolute_url()
+                new = self._in(file.lang, tags.get(name).get_absolute_url())
                 pairs.append((translated, new))
                 self.lists.add_term(taxonomy="tags", old=translated, new=new)  # its page/N/
                 self._done.add(translated)
@@ -167,17 +179,18 @@ class RedirectWriter:
         itself (see docs/HUGO.md, "Translations")."""
         default = self.site.language_prefix
         prefixes = {
-            language_prefix(self.site, language)
+            language_prefix(self.site, language): language
             for language in self.site.languages
             if language != self.site.default_language
-        } - {default}
+        }
+        prefixes.pop(default, None)
         return [
-            (prefix + old[len(default) :], new)
+            (prefix + old[len(default) :], self._in(language, new))
             for old, new in pairs
             if old
             and old.startswith(default + "/")
             and not any(old.startswith(other + "/") for other in prefixes)  # one of theirs
-            for prefix in sorted(prefixes)
+            for prefix, language in sorted(prefixes.items())
         ]
 
     def _channel_pages(self, *, written, dry_run):

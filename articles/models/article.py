@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_ckeditor_5.fields import CKEditor5Field
 from taggit.managers import TaggableManager
@@ -231,7 +231,9 @@ class Article(models.Model):
         self._save_row(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:article-detail", kwargs={"slug": self.slug})
+        """The article's page in its own language (/en/articles/... for English)."""
+        with translation.override(self.language):
+            return reverse("articles:article-detail", kwargs={"slug": self.slug})
 
     def translations(self):
         """The other language versions of this article, in the site's language order."""

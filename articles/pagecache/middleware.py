@@ -64,9 +64,15 @@ def _page_key(state, request, query):
         request.get_host(),
         request.path,
         query,
-        translation.get_language_from_request(request),
+        page_language(request),
         "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""),
     )
+
+
+def page_language(request):
+    """The language a public page is in: its URL's prefix (/en/...), else the site's
+    (newsroom/locale.py), never the browser's wish: one URL, one cached page."""
+    return translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
 
 
 def _within_search_budget(state, ttl):

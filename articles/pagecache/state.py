@@ -11,6 +11,7 @@ import time
 
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from articles.pagecache.generation import GENERATION_KEY, generation, page_cache_settings
 from articles.pagecache.keep import keep_shared
@@ -83,4 +84,5 @@ def cached_for_content(*, parts, compute):
     """compute() once per content generation and event window, e.g. a list's COUNT(*)."""
     state = ContentState.current()
     ttl = state.seconds_left(limit=page_cache_settings()["TIMEOUT"])
-    return keep_shared(state.key("value", *parts), compute, timeout=ttl)
+    # Each language's pages list their own articles: its values are its own.
+    return keep_shared(state.key("value", get_language(), *parts), compute, timeout=ttl)

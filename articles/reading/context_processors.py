@@ -5,8 +5,9 @@ from django.utils import timezone
 from articles.models import Article, Section, in_language
 from articles.pagecache.keep import GenerationMemo
 from articles.portal.menus import current_marks, menu
+from articles.querysets import reading_language
 
-_menu = GenerationMemo(size=1)
+_menu = GenerationMemo(size=len(settings.LANGUAGES))
 
 
 def _menu_entries():
@@ -15,7 +16,7 @@ def _menu_entries():
     shown already."""
     now = timezone.now()
     in_section = Article.objects.filter(
-        status=Article.Status.PUBLISHED, language=settings.LANGUAGE_CODE, section=OuterRef("pk")
+        status=Article.Status.PUBLISHED, language=reading_language(), section=OuterRef("pk")
     )
     first_scheduled = in_section.filter(published_at__gt=now).order_by("published_at")
     sections = Section.objects.annotate(
@@ -45,7 +46,7 @@ def nav_sections(request=None):
     return [
         (in_language(name, translations, "name"), url)
         for name, translations, url, shown_from in _menu.get(
-            ("sections",), _menu_entries, request=request
+            ("sections", reading_language()), _menu_entries, request=request
         )
         if shown_from is None or shown_from <= now
     ]

@@ -53,8 +53,9 @@ def _relation_sql(kind, connection):
 
 
 def _neighbour_sql(kind, connection):
-    """The visible article just before or after (published_at, id), by publish time then id,
-    so articles published in the same second are neither skipped nor repeated."""
+    """The visible article in the same language just before or after (published_at, id), by
+    publish time then id, so articles published in the same second are neither skipped nor
+    repeated."""
     q = lambda name: _q(connection, name)  # noqa: E731 - local shorthand
     table = q(Article._meta.db_table)
     if kind == PREVIOUS:
@@ -63,7 +64,8 @@ def _neighbour_sql(kind, connection):
         comparison, direction = ">", "ASC"
     return (
         f"SELECT * FROM (SELECT %s, '{kind}', {q('id')}, {q('title')}, {q('slug')}, 0, '', 0 "
-        f"FROM {table} WHERE {q('status')} = %s AND {q('published_at')} <= %s "
+        f"FROM {table} WHERE {q('status')} = %s AND {q('language')} = %s "
+        f"AND {q('published_at')} <= %s "
         f"AND ({q('published_at')}, {q('id')}) {comparison} (%s, %s) "
         f"ORDER BY {q('published_at')} {direction}, {q('id')} {direction} LIMIT 1) AS neighbour_{kind}"
     )
@@ -100,7 +102,7 @@ def attach_labels(articles, kinds=KINDS, *, neighbours=False, using=None):
         moment = connection.ops.adapt_datetimefield_value(article.published_at)
         for kind in (PREVIOUS, NEXT):
             parts.append(_neighbour_sql(kind, connection))
-            params += [article.pk, visible, now, moment, article.pk]
+            params += [article.pk, visible, article.language, now, moment, article.pk]
     by_id = {article.pk: article for article in articles}
     for article in articles:
         article.labels = {kind: [] for kind in kinds}
@@ -119,6 +121,9 @@ def attach_labels(articles, kinds=KINDS, *, neighbours=False, using=None):
             label = _partial(makers[kind], using, id=pk, name=name, slug=slug)
             article.labels[kind].append(label)
         else:
-            neighbour = _partial(Article, using, id=pk, title=name, slug=slug)
+            # In the article's language, as the statement chose it.
+            neighbour = _partial(
+                Article, using, id=pk, title=name, slug=slug, language=article.language
+            )
             setattr(article, f"{kind}_article", neighbour)
     return listed

@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from django.conf import settings
 from django.db import connections, router
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
@@ -52,7 +51,7 @@ def related_articles(article, *, limit=RELATED_LIMIT, at=None):
         Article.objects.published(at=at)
         .exclude(pk=article.pk)
         .select_related("section")
-        .only("title", "slug", "published_at", "section__name", "section__slug")
+        .only("title", "slug", "language", "published_at", "section__name", "section__slug")
     )
     connection = connections[router.db_for_read(Article)]  # the replica, when pages read it
     sql, params = sharing.query.sql_with_params()
@@ -67,7 +66,7 @@ def related_articles(article, *, limit=RELATED_LIMIT, at=None):
             f"AND article.{q('published_at')} <= %s AND article.{q('id')} <> %s "
             f"ORDER BY shared.n DESC, article.{q('published_at')} DESC, article.{q('id')} DESC "
             "LIMIT %s",
-            [*params, Article.Status.PUBLISHED, settings.LANGUAGE_CODE, moment, article.pk, limit],
+            [*params, Article.Status.PUBLISHED, article.language, moment, article.pk, limit],
         )
         ids = [row[0] for row in cursor.fetchall()]
     by_id = {item.pk: item for item in visible.filter(pk__in=ids)} if ids else {}

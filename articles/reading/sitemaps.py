@@ -1,8 +1,10 @@
 """/sitemap.xml: visible articles, the taxonomy and author pages that list them, fixed pages."""
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import translation
 
 from articles.models import Article, Topic, Vocabulary
 from articles.reading.taxonomies import TAXONOMIES
@@ -14,9 +16,14 @@ class ArticleSitemap(Sitemap):
     limit = 5000
 
     def items(self):
+        """Every language's visible articles, each at its own language's URL."""
+        visible = Q()
+        for code, _name in settings.LANGUAGES:
+            with translation.override(code):
+                visible |= Q(pk__in=Article.objects.published().values("pk"))
         return (
-            Article.objects.published()
-            .only("slug", "updated_at", "published_at")
+            Article.objects.filter(visible)
+            .only("slug", "language", "updated_at", "published_at")
             .order_by("-published_at", "-pk")
         )
 

@@ -14,7 +14,7 @@ from articles.models import Article, Placement
 from articles.pagecache.canonical import list_value
 from articles.portal.channels import channels_by_section
 from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
-from articles.reading import portal
+from articles.reading import languages, portal
 from articles.reading import related as reading
 from articles.reading.home import home_blocks
 from articles.reading.labels import AUTHORS, attach_labels
@@ -183,6 +183,7 @@ class ArticleDetailView(DetailView):
         context["is_preview"] = not article.is_visible
         context.update(portal.article_portal(article, request=self.request))
         context["toc"] = table_of_contents(article.body) if article.toc else []
+        context["article_versions"] = languages.article_versions(article)
         context["previous_article"] = article.previous_article
         context["next_article"] = article.next_article
         if article.is_visible:
