@@ -111,6 +111,18 @@ def test_lists_feeds_and_search_are_per_language(client, make_article):
     assert "/en/articles/english-news/" in sitemap
 
 
+def test_the_sitemap_lists_translations_as_hreflang_alternates(client, make_article):
+    chinese = make_article(title="中文版")
+    make_article(title="English", language="en", translation_group=chinese.translation_group)
+    alone = make_article(title="只有中文")
+    sitemap = client.get("/sitemap.xml").text
+    entry = sitemap.split(f"{chinese.get_absolute_url()}</loc>")[1].split("</url>")[0]
+    assert 'hreflang="en" href="http://example.com/en/articles/english/"' in entry
+    assert f'hreflang="zh-hans" href="http://example.com{chinese.get_absolute_url()}"' in entry
+    lonely = sitemap.split(f"{alone.get_absolute_url()}</loc>")[1]
+    assert "xhtml:link" not in lonely.split("</url>")[0]
+
+
 def test_english_reading_time_and_archive(client, make_article):
     article = make_article(body="<p>" + "字" * 1200 + "</p>", language="en")
     html = client.get(article.get_absolute_url()).text

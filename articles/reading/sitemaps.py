@@ -23,9 +23,29 @@ class ArticleSitemap(Sitemap):
                 visible |= Q(pk__in=Article.objects.published().values("pk"))
         return (
             Article.objects.filter(visible)
-            .only("slug", "language", "updated_at", "published_at")
+            .only("slug", "language", "translation_group", "updated_at", "published_at")
             .order_by("-published_at", "-pk")
         )
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Each entry with its translations as hreflang alternates (one more statement for the
+        sitemap page): an article that has another language version lists every version,
+        itself included."""
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        groups = {url["item"].translation_group for url in urls}
+        versions = {}
+        for other in self.items().filter(translation_group__in=groups):
+            versions.setdefault(other.translation_group, []).append(other)
+        for url in urls:
+            article = url["item"]
+            group = versions.get(article.translation_group, [])
+            if len(group) > 1:
+                base = url["location"][: -len(article.get_absolute_url())]
+                url["alternates"] = [
+                    {"lang_code": other.language, "location": base + other.get_absolute_url()}
+                    for other in sorted(group, key=lambda a: a.language)
+                ]
+        return urls
 
     def lastmod(self, article):
         return max(article.updated_at, article.published_at)
