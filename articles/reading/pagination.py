@@ -47,12 +47,15 @@ def reading_order_ids(queryset, *, start, stop):
     return ids, set(pinned) & set(ids)
 
 
-def reading_order_slice(queryset, *, start, stop, list_key=None, labels=(AUTHORS,)):
+def reading_order_slice(
+    queryset, *, start, stop, list_key=None, labels=(AUTHORS,), order_ids=reading_order_ids
+):
     """queryset[start:stop] in reading order, as a list, in a fixed number of queries: the
-    page's ids from reading_order_ids(), then the rows by id, then their `labels`
-    (articles.reading.labels). With a `list_key` (a tuple naming the list, e.g. ("tag", 7)),
-    the ids are kept per content generation: never past a change or a scheduled event."""
-    compute = lambda: reading_order_ids(queryset, start=start, stop=stop)  # noqa: E731
+    page's ids from order_ids() (reading_order_ids(), or a list's own order), then the rows by
+    id, then their `labels` (articles.reading.labels). With a `list_key` (a tuple naming the
+    list, e.g. ("tag", 7)), the ids are kept per content generation: never past a change or a
+    scheduled event."""
+    compute = lambda: order_ids(queryset, start=start, stop=stop)  # noqa: E731
     if list_key is None:
         ids, pinned_ids = compute()
     else:
@@ -90,6 +93,14 @@ class ReadingOrderPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = max(top, self.count)
         objects = reading_order_slice(
-            self.object_list, start=bottom, stop=top, list_key=self.list_key
+            self.object_list,
+            start=bottom,
+            stop=top,
+            list_key=self.list_key,
+            order_ids=self.order_ids,
         )
         return self._get_page(objects, number, self)
+
+    def order_ids(self, queryset, *, start, stop):
+        """The ids of queryset[start:stop] in this list's order, and which of them are pinned."""
+        return reading_order_ids(queryset, start=start, stop=stop)

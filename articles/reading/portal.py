@@ -19,7 +19,6 @@ from articles.models import SectionField
 from articles.pagecache.canonical import SORT, list_parameters, list_value
 from articles.pagecache.state import cached_for_content
 from articles.portal.fields import fields_by_section, values_for
-from articles.reading.labels import AUTHORS, attach_labels
 from articles.reading.pagination import ReadingOrderPaginator
 
 Kind = SectionField.Kind
@@ -252,21 +251,9 @@ class FieldOrderPaginator(ReadingOrderPaginator):
         super().__init__(object_list, per_page, list_key=list_key, **kwargs)
         self.ordering = ordering
 
-    def _page_ids(self, start, stop):
-        rows = self.object_list.prefetch_related(None).order_by(*self.ordering)
-        return list(rows.values_list("pk", flat=True)[start:stop])
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        ids = cached_for_content(
-            parts=("page-ids", *self.list_key, bottom, top),
-            compute=lambda: self._page_ids(bottom, top),
-        )
-        by_id = {row.pk: row for row in self.object_list.order_by().filter(pk__in=ids)}
-        objects = attach_labels([by_id[pk] for pk in ids if pk in by_id], (AUTHORS,))
-        return self._get_page(objects, number, self)
+    def order_ids(self, queryset, *, start, stop):
+        rows = queryset.prefetch_related(None).order_by(*self.ordering)
+        return list(rows.values_list("pk", flat=True)[start:stop]), set()
 
 
 def _choices(queryset, filterable):
