@@ -232,6 +232,8 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         """The article's page in its own language (/en/articles/... for English)."""
+        if self.language == translation.get_language():  # the common case: no switch
+            return reverse("articles:article-detail", kwargs={"slug": self.slug})
         with translation.override(self.language):
             return reverse("articles:article-detail", kwargs={"slug": self.slug})
 
