@@ -2,7 +2,8 @@
 
 adtype 1, 2, 3 are the old theme's wide banner, side pair and the image under the table of
 contents (spots banner, side, toc); a spot's own key is accepted too (what the export writes
-for other spots). Each write is logged (AdLog, no user), as an editor's change would be.
+for other spots). Each write goes through the ad services (articles.curation.ads), logged without a
+user, as an editor's change is logged with theirs.
 """
 
 import re
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from articles.curation import ads
 from articles.hugo.dates import parse_date
 from articles.hugo.media import ImageProblem
 from articles.hugo.site import lookup
@@ -22,8 +24,8 @@ PAGES_BY_ADSHOW = {"all": Ad.Pages.ALL, "index": Ad.Pages.HOME, "other": Ad.Page
 MAX_LINK_CHARS = 500
 _http_url = URLValidator(schemes=["http", "https"])
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f]")
-# What a re-import compares and logs, in this order.
-LOGGED = [
+# What a re-import compares (the services log what changed).
+COMPARED = [
     "spot", "title", "alt", "link", "pages", "position", "enabled", "starts_at", "ends_at",
     "image", "phone_image",
 ]  # fmt: skip
@@ -90,15 +92,14 @@ class AdWriter:
         if ad is None:
             return self._save(Ad(source_path=file.rel), values, action=AdLog.Action.ADDED)
         last = AdLog.objects.filter(ad=ad).first()
-        changes = _changes(ad, values)
-        if not changes:
+        if not _changed(ad, values):
             return "unchanged"
         if last is not None and last.user_id is not None and not self.run.overwrite:
             return Skip(
                 "ad changed in the admin since the last import; left alone "
                 "(use --overwrite to replace the editor's changes)"
             )
-        return self._save(ad, values, action=AdLog.Action.CHANGED, changes=changes)
+        return self._save(ad, values, action=AdLog.Action.CHANGED)
 
     def _window(self, meta):
         """Hugo's own `publishDate` and `expiryDate` are the ad's start and end."""
@@ -113,15 +114,14 @@ class AdWriter:
             return {}, "expiryDate is not after publishDate"
         return window, ""
 
-    def _save(self, ad, values, *, action, changes=None):
-        changes = changes or _changes(ad, values)
+    def _save(self, ad, values, *, action):
+        """Write through the ad services (articles.curation.ads), as the admin does: the same
+        rules, and the log row, here without a user (by=None: the import)."""
         if not self.run.dry_run:  # a dry run's image names were never stored: nothing to read
-            for name, value in values.items():
-                setattr(ad, name, value)
-            ad.save()
-            AdLog.objects.create(
-                ad=ad, ad_title=ad.title, action=action, changes=changes, user=None
-            )
+            if ad.pk is None:
+                ads.add_ad(by=None, source_path=ad.source_path, **values)
+            else:
+                ads.change_ad(ad=ad, by=None, **values)
         return "created" if action == AdLog.Action.ADDED else "updated"
 
     def _image(self, ref, file, what):
@@ -162,10 +162,9 @@ def _position(weight):
     return 0 if weight is None else max(-(2**31), min(weight, 2**31 - 1))
 
 
-def _changes(ad, values):
-    """{field: [old, new]} of what values change on ad (spots by key, images by name)."""
-    changes = {}
-    for name in LOGGED:
+def _changed(ad, values):
+    """Whether the page's values differ from the ad's (spots by key, images by name)."""
+    for name in COMPARED:
         new = values[name]
         if name == "spot":
             old, new = (ad.spot.key if ad.spot_id else None), new.key
@@ -174,10 +173,5 @@ def _changes(ad, values):
         else:
             old = getattr(ad, name)
         if old != new:
-            changes[name] = [_logged(old), _logged(new)]
-    return changes
-
-
-def _logged(value):
-    """A value as the log's JSON keeps it (times as ISO text)."""
-    return value.isoformat() if hasattr(value, "isoformat") else value
+            return True
+    return False
