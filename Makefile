@@ -21,7 +21,7 @@ install: $(STAMP)
 
 demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py load_demo --base-url http://$(HOST):$(PORT)
 
 run: demo
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)

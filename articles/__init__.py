@@ -4,7 +4,8 @@ The direction of dependencies (an arrow means "may import"; tests/test_architect
 
     templatetags, management, demo, urls, apps   -> anything below
     admin     -> hugo, editorial, curation, models, text, media
-    reading   -> search, curation, models, pagecache, text, media
+    reading   -> search, curation, audience, models, pagecache, text, media
+    audience  -> models, pagecache
     hugo      -> editorial, curation, models, pagecache, text, media
     search    -> models, pagecache, text
     curation  -> editorial (permissions), models

@@ -1,5 +1,9 @@
 from django.apps import AppConfig
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# An article's fields that decide what readers see of it before they see the article itself.
+_SCHEDULE_FIELDS = ("status", "published_at", "section_id", "language")
 
 
 class ArticlesConfig(AppConfig):
@@ -13,14 +17,13 @@ class ArticlesConfig(AppConfig):
 
         from articles import models
         from articles.hugo.issues import recheck_after_save
+        from articles.models import search_terms
         from articles.pagecache.generation import watch_models
         from articles.pagecache.state import watch_events
 
         watch_models(
             models.Ad,
             models.AdSpot,
-            models.Article,
-            models.ArticleAuthor,
             models.Author,
             models.Channel,
             models.MenuItem,
@@ -29,10 +32,55 @@ class ArticlesConfig(AppConfig):
             models.SectionField,
             models.Slot,
             models.Tag,
-            models.TaggedArticle,
             models.Topic,
             models.Vocabulary,
         )
-        watch_models(models.Article.topics.through, models.Channel.topics.through, m2m=True)
+        # An editor's draft (and its byline, tags, topics) is nobody's business but the desk's:
+        # saving it keeps every cached page (docs/ARCHITECTURE.md, "The write path").
+        watch_models(models.Article, unseen=article_unseen)
+        watch_models(models.ArticleAuthor, unseen=relation_unseen("article"))
+        watch_models(models.TaggedArticle, unseen=relation_unseen("content_object"))
+        watch_models(models.Article.topics.through, m2m=True, unseen=article_unseen)
+        watch_models(models.Channel.topics.through, m2m=True)
         watch_events(models.next_scheduled_change)
         post_save.connect(recheck_after_save, sender=models.Article, dispatch_uid="content-issues")
+        search_terms.connect()
+
+
+def _schedule(article_model, values):
+    """What readers see of an article with these _SCHEDULE_FIELDS values: None when they see it;
+    () for a draft; its publish time, section and language while it is scheduled (the next
+    scheduled event and the section menu read them)."""
+    status, published_at, section_id, language = values
+    if status != article_model.Status.PUBLISHED or published_at is None:
+        return ()
+    if published_at <= timezone.now():
+        return None
+    return (published_at, section_id, language)
+
+
+def _stored_schedule(article_model, pk, using):
+    row = article_model._base_manager.using(using).filter(pk=pk).values_list(*_SCHEDULE_FIELDS)
+    values = row.first()
+    return () if values is None else _schedule(article_model, values)
+
+
+def article_unseen(article, *, stored_in=None):
+    """pagecache.generation.watch_models()'s unseen() for Article."""
+    if stored_in is not None:
+        return _stored_schedule(type(article), article.pk, stored_in)
+    return _schedule(type(article), [getattr(article, name) for name in _SCHEDULE_FIELDS])
+
+
+def relation_unseen(field):
+    """unseen() for a row of an article's byline or tags: () while the article is not visible,
+    scheduled included (nothing kept for readers reads the byline or tags of an article they
+    cannot see yet; at its publish time every page is keyed anew), None once it is."""
+
+    def unseen(row, *, stored_in=None):
+        article_model = row._meta.get_field(field).related_model
+        article_id = getattr(row, f"{field}_id")
+        schedule = _stored_schedule(article_model, article_id, stored_in or row._state.db)
+        return None if schedule is None else ()
+
+    return unseen

@@ -1,9 +1,11 @@
 from django.urls import path, re_path, register_converter
 
+from articles.audience.beacon import ReadBeacon
 from articles.media import uploads
-from articles.reading import feeds, indexes, views
+from articles.reading import feeds, indexes, share, views
 from articles.reading.converters import UnicodeSlugConverter
 from articles.reading.taxonomies import TAXONOMIES
+from newsroom.client_ip import client_ip
 
 register_converter(UnicodeSlugConverter, "uslug")
 
@@ -13,7 +15,14 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/", views.ArticleListView.as_view(), name="article-list"),
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("articles/<uslug:slug>/qr.svg", share.article_qr, name="article-qr"),
     path("search/", views.SearchView.as_view(), name="search"),
+    # The article page's script counts a view here (articles/audience/beacon.py).
+    path(
+        "read/<int:article_id>/",
+        ReadBeacon.as_view(client_address=client_ip),
+        name="read-beacon",
+    ),
     path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
     re_path(r"^archive/(?P<year>[0-9]{4})/$", views.ArchiveYearView.as_view(), name="archive-year"),
     re_path(

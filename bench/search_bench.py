@@ -60,6 +60,11 @@ QUERIES = [
     ("zh + en, rare", "GameFi 张江科学城"),
     ("no match", "不存在的词语"),
     ("title words", "太行山布局交易市场"),
+    # Label names (articles.models.search_terms): 4 sections, 3 of 200 tags, 1-2 of 50 authors.
+    # jieba cuts 标签7 into 标签 + 7, so it also finds 标签17, 标签27 ...
+    ("section name, ~25%", "社区"),
+    ("tag name, ~12%", "标签7"),
+    ("author name, ~11%", "作者3"),
 ]
 
 

@@ -46,6 +46,7 @@ from articles.models import (  # noqa: E402
     TaggedArticle,
     Topic,
 )
+from articles.models.search_terms import refresh_search_terms  # noqa: E402
 from articles.text.segment import segment_for_index  # noqa: E402
 
 BATCH = 2000
@@ -210,6 +211,8 @@ def seed(total):
             ArticleAuthor.objects.bulk_create(links)
             TaggedArticle.objects.bulk_create(tagged)
             topic_through.objects.bulk_create(topical)
+            # bulk_create sends no signals: the labels' names, as save() and the admin keep them.
+            refresh_search_terms(article_ids=[article.pk for article in created])
         done = min(total, batch_start + BATCH)
         if done % 20000 == 0 or done == total:
             rate = done / (time.perf_counter() - started)

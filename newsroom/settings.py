@@ -63,6 +63,17 @@ INSTALLED_APPS = [
 ]
 
 SITE_ID = 1
+# The site's public address, scheme and host only (https://www.example.cn): feeds, the sitemap,
+# canonical and share links use it (articles/reading/site_url.py). Unset, they use the host the
+# request came to, so a laptop works; the Sites framework's domain is never used for them.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+_site_scheme, _site_sep, _site_host = SITE_URL.partition("://")
+if SITE_URL and (
+    _site_scheme not in {"http", "https"} or not _site_host or any(c in _site_host for c in "/?# ")
+):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be a scheme and host, like https://www.example.cn; got {SITE_URL!r}."
+    )
 
 MIDDLEWARE = [
     # First, so a cached page is stored with every header the reader gets (security headers
@@ -82,7 +93,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    "articles.reading.old_urls.OldUrlRedirectMiddleware",
     # Last, so it turns a locked-out login into the lockout page (see docs/SECURITY.md).
     "axes.middleware.AxesMiddleware",
     # A view that loses the database answers 503 + Retry-After (newsroom/unavailable.py).
@@ -123,21 +134,35 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    # Checked before use: a connection the server closed (a restart) is replaced, not handed
+    # out. With a pool, Django 5.2 passes this on as psycopg_pool's check=check_connection.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     # Django 5.1+ pooling through psycopg_pool; CONN_MAX_AGE must stay 0 with a pool.
     if env_bool("DATABASE_POOL", default=True):
         DATABASES["default"]["CONN_MAX_AGE"] = 0
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        _pg_options["pool"] = {
             "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
             "max_size": int(os.environ.get("DATABASE_POOL_MAX", "10")),
-            "timeout": 10,
+            # How long a request waits for a connection: with the database down, its 503.
+            "timeout": float(os.environ.get("DATABASE_POOL_TIMEOUT", "1")),
         }
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = 60
-        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Faults are short (docs/RELIABILITY.md): connecting gives up after DATABASE_CONNECT_TIMEOUT
+    # seconds (libpq's minimum is 2), a statement after DATABASE_STATEMENT_TIMEOUT ms and a wait
+    # for a lock after DATABASE_LOCK_TIMEOUT ms; the request then answers 503
+    # (newsroom/unavailable.py). 0 switches a timeout off.
+    _pg_options.setdefault("connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "2")))
+    _pg_settings = {
+        "statement_timeout": int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30000")),
+        "lock_timeout": int(os.environ.get("DATABASE_LOCK_TIMEOUT", "3000")),
+    }
     # Page queries are short; PostgreSQL's JIT compiles any query its planner prices high and
     # spent 30 ms doing so on a 5 ms query here. DATABASE_JIT=1 turns it back on.
     if not env_bool("DATABASE_JIT"):
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        _pg_settings["jit"] = "off"
+    _pg_options["options"] = " ".join(f"-c {name}={value}" for name, value in _pg_settings.items())
 else:
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
@@ -161,15 +186,30 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
+            # Fails soft: while Redis does not answer the site runs uncached (redis_cache.py).
             "BACKEND": "newsroom.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "1")),
+                "retry_after": float(os.environ.get("REDIS_RETRY_AFTER", "1")),
+                "warn_every": float(os.environ.get("REDIS_WARN_EVERY", "30")),
+            },
         }
     }
-    # Sessions survive a worker restart and are shared by every app server.
+    # Sessions survive a worker restart and are shared by every app server; the database holds
+    # them, so an editor stays logged in while Redis is down.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for the view counts waiting to be written (a key per reader and article for 30
+    # minutes, articles/audience/counting.py): past MAX_ENTRIES local memory drops a third.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},
+        }
+    }
 
 # Page cache for anonymous readers (articles/pagecache/middleware.py). On by default only with a shared
 # cache: with per-process local memory a publish could not reach the other workers' copies.
@@ -203,7 +243,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # storage in front (docs/DEPLOYMENT.md).
 SERVE_MEDIA = env_bool("SERVE_MEDIA", default=DEBUG)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # FileSystemStorage that writes a partial file and renames it into place (docs/RELIABILITY.md).
+    "default": {"BACKEND": "articles.media.storage.AtomicFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import include, path, re_path
@@ -12,7 +11,7 @@ from django.views.i18n import set_language
 from django.views.static import serve as serve_file
 
 from articles.media.uploads import editor_upload
-from articles.reading.sitemaps import SITEMAPS
+from articles.reading.sitemaps import sitemap
 from newsroom.csp_report import csp_report
 
 admin.site.site_header = _("元宇宙导航 · 编辑部")
@@ -30,7 +29,7 @@ urlpatterns = [
     path("ckeditor5/image_upload/", editor_upload, name="ck_editor_5_upload_file"),
     # Browsers report Content-Security-Policy violations here (settings: report-uri, report-to).
     path("csp-report/", csp_report, name="csp-report"),
-    path("sitemap.xml", sitemap_view, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, name="sitemap"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
@@ -41,6 +40,9 @@ urlpatterns = [
 # The site's language at /, every other language under its prefix (/en/...): each page is in
 # one language, whatever the browser asks for (docs/SEARCH.md, "Languages").
 urlpatterns += i18n_patterns(path("", include("articles.urls")), prefix_default_language=False)
+
+# An uncaught database error outside a view (a middleware, the 404 page) is a 503 too.
+handler500 = "newsroom.unavailable.server_error"
 
 if settings.SERVE_MEDIA:
     # Laptops and tests only: in production the web server (docs/DEPLOYMENT.md) or object

@@ -348,3 +348,43 @@ def test_a_new_article_without_a_group_gets_its_own(staff_client, section):
         translation_group=article.translation_group
     )
     assert Section.objects.count() == 1
+
+
+# Side by side ------------------------------------------------------------------------------
+
+
+def compare_url(article, other):
+    return reverse("admin:articles_article_translation_compare", args=[article.pk, other.pk])
+
+
+def test_two_versions_side_by_side_field_by_field(staff_client, original, english):
+    english.description = "English summary"
+    english.body = "<p>English body.</p>"
+    english.save()
+    assert compare_url(original, english) in staff_client.get(change_url(original)).text
+
+    response = staff_client.get(compare_url(original, english))
+
+    assert response.status_code == 200
+    rows = {str(label): (left, right) for label, left, right in response.context["rows"]}
+    assert rows["标题"] == ("上海赛道领先", "Shanghai leads the race")
+    assert rows["摘要"] == ("中文摘要", "English summary")
+    text = response.text
+    # Each body as readers see it, in a column marked with its language, original first.
+    assert text.index("<p>中文正文。</p>") < text.index("<p>English body.</p>")
+    assert '<td lang="en"><div class="translation-body"><p>English body.</p>' in text
+    assert change_url(english) in text
+
+
+def test_only_versions_of_one_article_are_compared(staff_client, original, english, make_article):
+    stranger = make_article(title="别的文章")
+    assert staff_client.get(compare_url(original, stranger)).status_code == 404
+    assert staff_client.get(compare_url(original, original)).status_code == 404
+    missing = reverse("admin:articles_article_translation_compare", args=[original.pk, 999999])
+    assert staff_client.get(missing).status_code == 404
+
+
+def test_side_by_side_needs_permission_to_see_both(client, django_user_model, original, english):
+    nobody = django_user_model.objects.create_user("nobody", password="x", is_staff=True)
+    client.force_login(nobody)
+    assert client.get(compare_url(original, english)).status_code == 403

@@ -22,7 +22,9 @@ ALLOWED = {
     "curation": {"models", "querysets", "editorial"},
     "search": {"models", "querysets", "text", "pagecache"},
     "portal": {"models", "querysets", "text", "media", "pagecache"},
+    "audience": {"models", "querysets", "pagecache"},
     "reading": {
+        "audience",
         "models",
         "querysets",
         "text",

@@ -44,19 +44,19 @@ def rss_items(client, url):
 def test_rss_item_has_full_content_author_dates_categories_and_image(client, story):
     (item,) = rss_items(client, reverse("articles:feed"))
     assert item.findtext("title") == "上海元宇宙大会开幕"
-    assert item.findtext("link") == "http://example.com" + story.get_absolute_url()
+    assert item.findtext("link") == "http://testserver" + story.get_absolute_url()
     assert item.findtext("description") == "大会摘要"
     content = item.findtext(CONTENT)
     assert "<p>正文" in content
-    assert 'href="http://example.com/tags/x/"' in content
-    assert 'src="http://example.com/media/a.png"' in content
+    assert 'href="http://testserver/tags/x/"' in content
+    assert 'src="http://testserver/media/a.png"' in content
     assert "林晓舟" in item.findtext(
         "{http://purl.org/dc/elements/1.1/}creator", ""
     ) + item.findtext("author", "")
     assert item.findtext("pubDate")
     assert {c.text for c in item.findall("category")} == {"资讯", "元宇宙", "Web3"}
     enclosure = item.find("enclosure")
-    assert enclosure.get("url").startswith("http://example.com/media/articles/")
+    assert enclosure.get("url").startswith("http://testserver/media/articles/")
     assert enclosure.get("type") == "image/png"
     assert int(enclosure.get("length")) > 0
 

@@ -117,8 +117,8 @@ def test_the_sitemap_lists_translations_as_hreflang_alternates(client, make_arti
     alone = make_article(title="只有中文")
     sitemap = client.get("/sitemap.xml").text
     entry = sitemap.split(f"{chinese.get_absolute_url()}</loc>")[1].split("</url>")[0]
-    assert 'hreflang="en" href="http://example.com/en/articles/english/"' in entry
-    assert f'hreflang="zh-hans" href="http://example.com{chinese.get_absolute_url()}"' in entry
+    assert 'hreflang="en" href="http://testserver/en/articles/english/"' in entry
+    assert f'hreflang="zh-hans" href="http://testserver{chinese.get_absolute_url()}"' in entry
     lonely = sitemap.split(f"{alone.get_absolute_url()}</loc>")[1]
     assert "xhtml:link" not in lonely.split("</url>")[0]
 

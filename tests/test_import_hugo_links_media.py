@@ -321,16 +321,21 @@ def test_import_export_import_gives_byte_identical_media(tmp_path, settings):
         tmp_path / "site",
         {
             "news/a/index.md": page(
-                "甲", slug='"aaa"', featuredImage="cover.jpg", body="![图](inline.jpg)"
+                "甲",
+                slug='"aaa"',
+                featuredImage="cover.jpg",
+                body="![图](inline.jpg)\n\n![动图](pic.webp)",
             ),
             "news/a/cover.jpg": original,
             "news/a/inline.jpg": jpeg(color=(10, 10, 200)),
+            "news/a/pic.webp": _webp(),
         },
     )
     assert not import_site(site_dir=site).failed
     article = Article.objects.get(slug="aaa")
     first_cover = default_storage.open(article.featured_image.name).read()
     first_inline = _body_media(article)
+    assert len(first_inline) == 2
     assert first_cover != original  # a foreign JPEG is normalised once, on the way in
 
     call_command("export_hugo", str(tmp_path / "out"))
@@ -340,6 +345,12 @@ def test_import_export_import_gives_byte_identical_media(tmp_path, settings):
     article = Article.objects.get(slug="aaa")
     assert default_storage.open(article.featured_image.name).read() == first_cover
     assert _body_media(article) == first_inline
+
+
+def _webp():
+    buffer = io.BytesIO()
+    Image.new("RGB", (120, 80), (30, 160, 90)).save(buffer, "WEBP", quality=95)
+    return buffer.getvalue()
 
 
 def _body_media(article):
@@ -369,13 +380,30 @@ def _with_exif(data):
     return data[:2] + segment + data[2:]
 
 
-def test_a_normalised_png_and_gif_pass_through_too():
-    for fmt, mode in (("PNG", "RGBA"), ("GIF", "P")):
+def test_a_normalised_png_gif_and_webp_pass_through_too():
+    for fmt, mode in (("PNG", "RGBA"), ("GIF", "P"), ("WEBP", "RGBA"), ("WEBP", "RGB")):
         buffer = io.BytesIO()
         Image.new(mode, (40, 30)).save(buffer, fmt)
         once = clean_image(ContentFile(buffer.getvalue(), name=f"x.{fmt}")).read()
         assert clean_image(ContentFile(once, name=f"x.{fmt}")).read() == once
         assert not already_normalised(once + b"x", fmt)
+
+
+def test_a_webp_with_other_chunks_or_bytes_after_its_end_is_reencoded():
+    tags = Image.Exif()
+    tags[0x010F] = "SpyCam"  # camera make
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 10, 10)).save(buffer, "WEBP", exif=tags)
+    foreign = buffer.getvalue()
+    once = clean_image(ContentFile(foreign, name="x.webp")).read()
+    assert once != foreign and b"SpyCam" not in once and already_normalised(once, "WEBP")
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30)).save(buffer, "WEBP", xmp=MARKER + b"<script>")
+    assert not already_normalised(buffer.getvalue(), "WEBP")  # a marker that is not exact
+    assert not already_normalised(once[:-2], "WEBP")  # cut short: the RIFF size is wrong
+    grown = bytearray(once + b"<?php?>")
+    grown[4:8] = (len(grown) - 8).to_bytes(4, "little")  # a chunk-less tail, size adjusted
+    assert not already_normalised(bytes(grown), "WEBP")
 
 
 def test_the_reencoding_paragraph_is_in_the_docs():

@@ -10,8 +10,10 @@ from django.contrib.redirects.models import Redirect
 from django.core.management import call_command
 
 from articles.hugo.importer import import_site
+from articles.hugo.permalinks import request_path
+from articles.hugo.site import SiteError
 from articles.models import Article, Author, Channel, Section, Tag, Topic
-from tests.hugo_sites import NEWS_CONFIG, SHARED, page, write_site
+from tests.hugo_sites import NEWS_CONFIG, SHARED, page, png, write_site
 
 pytestmark = pytest.mark.django_db
 
@@ -95,6 +97,30 @@ def test_a_language_the_site_lacks_is_skipped_with_a_reason(tmp_path):
     assert sorted(report.skipped) == ["news/a/index.fr.md", "news/a/index.zh-tw.md"]
     assert "the site has no such language" in reasons(report)["news/a/index.fr.md"]
     assert "(zh-tw)" in reasons(report)["news/a/index.zh-tw.md"]
+
+
+def test_old_urls_of_a_language_the_site_lacks_lead_to_the_default_language(tmp_path):
+    files = {
+        "news/a/index.md": page("中文", tags='["Web3"]', aliases='["/old-a/"]'),
+        "news/a/index.zh-tw.md": page("繁體", tags='["Web3", "桌面環境"]', aliases='["/old-tw/"]'),
+        "news/b/index.zh-tw.md": page("只有繁體"),  # no default-language page
+        "news/b/index.fr.md": page("Seulement", translationKey='"k"'),
+        "news/c.md": page("丙", translationKey='"k"'),
+    }
+    import_site(site_dir=write_site(tmp_path, files))
+    found = redirects()
+    a = Article.objects.get(title="中文").get_absolute_url()
+    c = Article.objects.get(title="丙").get_absolute_url()
+    assert found["/zh-tw/news/a/"] == a  # the same page, in the site's language
+    assert found["/zh-tw/old-tw/"] == found["/old-tw/"] == a  # Hugo's prefixed alias too
+    assert found["/zh-tw/news/b/"] == "/"  # nothing to lead to: the home page
+    assert found["/fr/news/b/"] == c  # by translationKey
+    assert found["/zh-tw/"] == found["/fr/"] == "/"
+    web3 = Tag.objects.get(name="Web3").get_absolute_url()
+    assert found["/zh-tw/tags/web3/"] == web3  # a tag the articles have
+    assert found[request_path("/zh-tw/tags/桌面環境/")] == "/tags/"  # only the skipped page had it
+    assert found["/zh-tw/tags/web3/page/1/"] == web3
+    assert not Tag.objects.filter(name="桌面環境").exists()
 
 
 def test_a_second_claim_on_a_group_and_language_is_skipped_not_a_crash(tmp_path):
@@ -209,12 +235,48 @@ def test_translations_of_data_pages_stay_as_before(tmp_path):
     assert not Article.objects.filter(language="en").exists()
 
 
-def test_per_language_content_folders_import_as_sections(tmp_path):
-    """Not supported: a contentDir per language is not read (docs/HUGO.md)."""
-    config = '[languages.en]\ncontentDir = "content/en"\n'
-    files = {"en/a.md": page("In a folder")}
-    import_site(site_dir=write_site(tmp_path, files, config=config))
-    assert Article.objects.get().language == "zh-hans"
+PER_LANGUAGE_DIRS = """
+defaultContentLanguage = "zh-cn"
+[languages.zh-cn]
+contentDir = "content/zh-cn"
+[languages.en]
+contentDir = "content/en"
+"""
+
+
+def test_per_language_content_folders_are_each_languages_pages(tmp_path):
+    """`[languages.<lang>] contentDir`: the same path in two language folders is one page in
+    two languages, as the same path with two suffixes is."""
+    files = {
+        "zh-cn/news/a/index.md": page("中文", aliases='["/old/"]'),
+        "zh-cn/news/a/cover.png": png(),
+        "en/news/a/index.md": page("English", slug='"english-a"', featuredImage='"cover.png"'),
+        "en/news/a/cover.png": png(color=(1, 2, 3)),
+        "en/news/only-en.md": page("Only English"),
+        "zh-cn/posts/b.md": page("乙"),
+        "en/posts/b.md": page("B"),
+        "en/posts/c.fr.md": page("Français"),  # a suffix still says the language
+    }
+    report = import_site(site_dir=write_site(tmp_path, files, config=PER_LANGUAGE_DIRS))
+    assert not report.failed
+    assert groups() == {
+        frozenset({("zh-hans", "中文"), ("en", "English")}),
+        frozenset({("zh-hans", "乙"), ("en", "B")}),
+        frozenset({("en", "Only English")}),
+    }
+    en = Article.objects.get(title="English")
+    assert en.source_path == "news/a/index.en.md" and en.featured_image  # its own folder's image
+    assert Article.objects.get(title="中文").source_path == "news/a/index.md"
+    found = redirects()
+    assert found["/en/news/english-a/"] == en.get_absolute_url()
+    assert found["/news/a/"] == Article.objects.get(title="中文").get_absolute_url()
+    assert "posts/c.fr.md" in set(report.skipped) or "en/posts/c.fr.md" in reasons(report)
+
+
+def test_a_language_folder_outside_the_site_is_refused(tmp_path):
+    config = '[languages.en]\ncontentDir = "../elsewhere"\n'
+    with pytest.raises(SiteError, match="leaves the site"):
+        import_site(site_dir=write_site(tmp_path, {"a.md": page()}, config=config))
 
 
 def wipe():

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from .faults import intact_import_images, media_files
+
 ROOT = Path(__file__).resolve().parents[1]
 
 CHECK = r"""
@@ -193,9 +195,13 @@ def test_import_killed_halfway_and_run_again_is_complete_without_duplicates(tmp_
 
     at_death = kill_import_halfway(tmp_path / "site", env, database=database, at=files // 3)
     assert 0 < at_death < files
+    assert all(intact_import_images(tmp_path / "media").values()), (
+        "a cut-short image under its final name"
+    )
 
     again = run("import_hugo", str(tmp_path / "site"), env=env)
     assert again.returncode == 0, again.stderr[-2000:]
+    assert not [name for name in media_files(tmp_path / "media") if name.endswith(".part")]
     summary = verify(env, expected)
     assert summary["articles"] == files
 

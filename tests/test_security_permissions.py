@@ -69,6 +69,7 @@ CUSTOM_VIEWS = {
     "revisions": "view",
     "revision_compare": "view",
     "revision_restore": "change",
+    "translation_compare": "view",
     "desk": "view_placement",
     "merge_tags": "change",
     "password_change": "change",
@@ -101,6 +102,10 @@ def world(make_article, django_user_model):
     article.created_by = boss
     article.save()
     draft = make_article(title="别人的草稿", status=Article.Status.DRAFT)
+    # Its English version: the side-by-side view compares the two.
+    make_article(
+        title="Someone's article", language="en", translation_group=article.translation_group
+    )
     slot = Slot.objects.get(key="carousel")
     rows = {
         Article: article,
@@ -166,6 +171,9 @@ def admin_urls(rows):
             kwargs = {}
             for name in {"object_id", "id"} & params:
                 kwargs[name] = obj.pk
+            if "other_id" in params:  # another language version of the same article
+                other = obj.translations()[0]
+                kwargs["other_id"] = other.pk
             if "version_id" in params:
                 continue  # restore/compare of one version: covered through the revisions page
             if kind in ("changelist", "history"):

@@ -32,7 +32,7 @@ def test_sitemap_lists_visible_articles_with_lastmod_and_their_taxonomy(client, 
     draft = make_article(title="草稿", status=Article.Status.DRAFT, tags=["草稿标签"])
     scheduled = make_article(title="定时", published_at=timezone.now() + timedelta(days=1))
     entries = sitemap_entries(client)
-    base = "http://example.com"
+    base = "http://testserver"
     # The sitemap writes the site's local date (Asia/Shanghai), which is a day ahead of UTC's
     # for eight hours of every day.
     local_day = timezone.localtime(visible.updated_at).date().isoformat()

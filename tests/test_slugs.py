@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -161,3 +163,114 @@ def test_taxonomy_admin_refuses_a_look_alike_slug(admin_client, model):
     )
 
     assert response.status_code == 200 and "混用了不同字母表" in response.text
+
+
+# Tags the way Chinese editors type them: a name is enough, in every place a tag is made.
+
+TAG_ADD = "/admin/articles/tag/add/"
+
+
+def test_tag_add_form_needs_only_a_chinese_name(admin_client):
+    form = admin_client.get(TAG_ADD).text
+    assert 'name="slug"' in form and not re.search(r'<input[^>]*name="slug"[^>]*required', form)
+
+    response = admin_client.post(TAG_ADD, {"name": "区块链", "slug": ""})
+
+    assert response.status_code == 302
+    assert Tag.objects.get(name="区块链").slug == "qu-kuai-lian"
+
+
+def test_tag_popup_beside_the_tag_field_needs_only_a_chinese_name(admin_client):
+    url = f"{TAG_ADD}?_to_field=id&_popup=1"
+
+    response = admin_client.post(url, {"name": "数字藏品", "_popup": "1", "_to_field": "id"})
+
+    tag = Tag.objects.get(name="数字藏品")
+    assert tag.slug == "shu-zi-cang-pin"
+    assert response.status_code == 200  # the popup's answer to the article form
+    assert f"&quot;value&quot;: &quot;{tag.pk}&quot;" in response.text
+
+
+def test_tags_added_in_the_admin_whose_pinyin_collides_get_distinct_slugs(admin_client):
+    admin_client.post(TAG_ADD, {"name": "公式"})
+    admin_client.post(TAG_ADD, {"name": "公事"})
+
+    assert sorted(Tag.objects.values_list("slug", flat=True)) == ["gong-shi", "gong-shi-1"]
+
+
+def test_clearing_a_tags_slug_in_the_admin_makes_it_anew(admin_client):
+    tag = Tag.objects.create(name="元宇宙", slug="old")
+    url = f"/admin/articles/tag/{tag.pk}/change/"
+
+    assert admin_client.post(url, {"name": "元宇宙", "slug": ""}).status_code == 302
+
+    tag.refresh_from_db()
+    assert tag.slug == "yuan-yu-zhou"
+
+
+def article_form_with_tags(client, *tags):
+    from tests.admin_forms import admin_form
+
+    data = admin_form(client, "/admin/articles/article/add/")
+    data.update({"title": "新标签的文章", "body": "<p>正文</p>", "status": "draft"})
+    data["taggedarticle_set-TOTAL_FORMS"] = str(len(tags))
+    for n, tag in enumerate(tags):
+        data[f"taggedarticle_set-{n}-tag"] = str(tag)
+    return data
+
+
+def test_a_new_chinese_tag_typed_in_the_article_form_gets_its_pinyin_slug(admin_client):
+    existing = Tag.objects.create(name="Web3")
+    form = admin_client.get("/admin/articles/article/add/").text
+    assert re.search(r'<select[^>]*name="taggedarticle_set-0-tag"[^>]*data-tags="true"', form)
+
+    data = article_form_with_tags(admin_client, "区块链", existing.pk)
+    response = admin_client.post("/admin/articles/article/add/", data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(title="新标签的文章")
+    assert sorted(article.tags.values_list("name", "slug")) == [
+        ("Web3", existing.slug),
+        ("区块链", "qu-kuai-lian"),
+    ]
+
+
+def test_a_typed_name_of_an_existing_tag_is_that_tag(admin_client):
+    existing = Tag.objects.create(name="元宇宙")
+
+    data = article_form_with_tags(admin_client, "元宇宙")
+    assert admin_client.post("/admin/articles/article/add/", data).status_code == 302
+
+    assert list(Article.objects.get().tags.all()) == [existing]
+    assert Tag.objects.count() == 1
+
+
+def test_an_article_form_sent_back_keeps_the_typed_tag_and_makes_none(admin_client):
+    data = article_form_with_tags(admin_client, "区块链", "区块链")
+
+    response = admin_client.post("/admin/articles/article/add/", data)
+
+    assert response.status_code == 200  # the same new tag twice: the form again
+    assert "同一个新标签只能添加一次" in response.text
+    assert '<option value="区块链" selected>区块链</option>' in response.text
+    assert not Tag.objects.exists() and not Article.objects.exists()
+
+
+def test_only_who_may_add_tags_can_type_a_new_one(client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(username="w", password="pw", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=["add_article", "change_article", "view_article", "view_tag"]
+            + ["add_taggedarticle", "change_taggedarticle", "view_taggedarticle"]
+        )
+    )
+    client.force_login(user)
+    assert 'data-tags="true"' not in client.get("/admin/articles/article/add/").text
+
+    data = article_form_with_tags(client, "区块链")
+    response = client.post("/admin/articles/article/add/", data)
+
+    assert response.status_code == 200
+    assert not Tag.objects.exists() and not Article.objects.exists()

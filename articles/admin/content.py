@@ -11,6 +11,7 @@ from taggit.models import Tag as TaggitTag
 from articles.admin.params import CheckedLookupsMixin
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.storage import StorageErrorAdminMixin
+from articles.admin.tags import TaggedArticleInline
 from articles.admin.translations import (
     TranslationAdminMixin,
     TranslationPrefillInline,
@@ -19,6 +20,7 @@ from articles.admin.translations import (
 from articles.curation import services as curation
 from articles.editorial import permissions, revisions, services
 from articles.editorial.forms import ArticleAdminForm, AuthorAdminForm, SluggedAdminForm
+from articles.hugo.issues import note_missing_featured_file
 from articles.media.renditions import make_article_renditions
 from articles.models import (
     Article,
@@ -27,8 +29,6 @@ from articles.models import (
     ContentIssue,
     Placement,
     Slot,
-    Tag,
-    TaggedArticle,
     Topic,
 )
 from articles.portal.forms import PREFIX, SECTION_HELP, SectionFieldsFormMixin, section_field_names
@@ -49,14 +49,6 @@ class ArticleAuthorInline(TranslationPrefillInline, admin.TabularInline):
     extra = 1
     verbose_name = _("署名作者")
     verbose_name_plural = _("署名作者（按顺序）")
-
-
-class TaggedArticleInline(TranslationPrefillInline, admin.TabularInline):
-    model = TaggedArticle
-    autocomplete_fields = ["tag"]
-    extra = 1
-    verbose_name = _("标签")
-    verbose_name_plural = _("标签")
 
 
 class PlacementInline(admin.TabularInline):
@@ -232,6 +224,7 @@ class ArticleAdmin(
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         make_article_renditions(obj)
+        note_missing_featured_file(obj)
         if "weight" in form.changed_data:
             curation.record_weight_change(
                 article=obj, by=request.user, old=form.initial.get("weight") if change else None
@@ -358,16 +351,9 @@ class AuthorAdmin(CheckedLookupsMixin, StorageErrorAdminMixin, admin.ModelAdmin)
     autocomplete_fields = ["user"]
 
 
-# Sections and their typed fields: sections.py.
+# Sections and their typed fields: sections.py; tags and the article form's tag field: tags.py.
 @admin.register(Topic)
 class TaxonomyAdmin(CheckedLookupsMixin, admin.ModelAdmin):
-    form = SluggedAdminForm
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
-
-
-@admin.register(Tag)
-class TagAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     form = SluggedAdminForm
     list_display = ["name", "slug"]
     search_fields = ["name", "slug"]

@@ -2,15 +2,19 @@
 the add form opened as a translation of another article.
 
 "添加英文翻译" opens the add form with `?translation_of=<id>&language=<code>`; the form is
-pre-filled from that article (articles.editorial.forms.ArticleAdminForm carries the translation
+pre-filled from that article; "并排对照" shows two versions field by field, side by side
+(`<id>/translations/<other id>/`) (articles.editorial.forms.ArticleAdminForm carries the translation
 group in a hidden field and checks it again on save: the client is never trusted).
 """
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.http import Http404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +117,9 @@ def panel(*, article, can_add):
             "article": other,
             "language": LANGUAGE_NAMES.get(other.language, other.language),
             "change_url": reverse("admin:articles_article_change", args=[other.pk]),
+            "compare_url": reverse(
+                "admin:articles_article_translation_compare", args=[article.pk, other.pk]
+            ),
             "public_url": other.get_absolute_url() if other.pk in visible else "",
         }
         for other in others
@@ -138,8 +145,62 @@ class TranslationPrefillInline:
         return max(extra, len(inline_prefill(source, self.model)))
 
 
+# What the side-by-side view shows of each version, in this order.
+COMPARED_FIELDS = ["title", "description", "featured_image_alt", "featured_image_caption"]
+
+
+def side_by_side(article, other):
+    """Rows of (label, this version's value, the other's) for the side-by-side view; the body
+    is shown as readers see it (stored sanitised), the rest as text."""
+    return [
+        (Article._meta.get_field(name).verbose_name, getattr(article, name), getattr(other, name))
+        for name in COMPARED_FIELDS
+    ]
+
+
 class TranslationAdminMixin:
-    """ArticleAdmin's part: the language column, the pre-filled add form and the panel."""
+    """ArticleAdmin's part: the language column, the pre-filled add form, the panel and the
+    side-by-side view."""
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.translation_compare_view)
+        return [
+            path(
+                "<path:object_id>/translations/<int:other_id>/",
+                view,
+                name="articles_article_translation_compare",
+            ),
+        ] + super().get_urls()
+
+    def translation_compare_view(self, request, object_id, other_id):
+        article = self.get_object(request, object_id)
+        other = self.get_object(request, str(other_id))
+        if article is None or other is None or article.pk == other.pk:
+            raise Http404(_("没有这篇文章"))
+        if article.translation_group != other.translation_group:
+            raise Http404(_("这两篇文章不是同一篇文章的语言版本"))
+        for version in (article, other):
+            if not self.has_view_or_change_permission(request, version):
+                raise PermissionDenied
+        columns = [
+            {
+                "article": version,
+                "language": LANGUAGE_NAMES.get(version.language, version.language),
+                "change_url": reverse("admin:articles_article_change", args=[version.pk]),
+                "can_change": self.has_change_permission(request, version),
+            }
+            for version in (article, other)
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": article,
+            "title": _("并排对照：%(title)s") % {"title": article.title},
+            "columns": columns,
+            "rows": side_by_side(article, other),
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/articles/article/translation_compare.html", context)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from articles.hugo.body import after_import, resolve_images
 from articles.hugo.commits import sqlite_commits_without_fsync
 from articles.hugo.digest import HUGO_SLOTS, import_digest, state_digest
+from articles.hugo.files import Refused
 from articles.hugo.issues import issues_written_by_importer
 from articles.hugo.limits import MAX_FILE_BYTES, LimitError, check_body
 from articles.hugo.lookups import TermCache, TopicCache
@@ -19,7 +20,7 @@ from articles.hugo.portal import PortalWriter
 from articles.hugo.redirects import RedirectWriter
 from articles.hugo.report import ImportReport
 from articles.hugo.selection import select_pages
-from articles.hugo.site import DEFAULT_ENVIRONMENT, Refused, SiteError, open_site
+from articles.hugo.site import DEFAULT_ENVIRONMENT, SiteError, open_site
 from articles.hugo.translations import DATA_PAGE, Link, Translations
 from articles.media.renditions import make_article_renditions
 from articles.models import (
@@ -34,6 +35,7 @@ from articles.models import (
     TaggedArticle,
     derive_text,
 )
+from articles.models.search_terms import refresh_search_terms
 from articles.text.sanitize import sanitize_html
 from articles.text.slugs import MAX_SLUG_LENGTH
 
@@ -97,7 +99,8 @@ def import_site(
             if progress:
                 progress(done, len(pages), file.rel)
     run.portal.finish(menus=not sections)
-    run.redirects.finish(report=report, dry_run=dry_run, topics=run.topics)
+    unkept = run.translations.unkept(max_file_bytes=max_file_bytes)
+    run.redirects.finish(report=report, dry_run=dry_run, topics=run.topics, unkept=unkept)
     return report
 
 
@@ -381,6 +384,7 @@ class _Run:
             TaggedArticle(content_object=article, tag=t) for t in tags
         )
         through.objects.bulk_create(through(article=article, topic=t) for t in topics)
+        refresh_search_terms(article_ids=[article.pk])  # bulk_create sends no signals
         have = set()
         if not is_new:
             current = Placement.objects.filter(article=article, slot__key__in=HUGO_SLOTS)

@@ -5,9 +5,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from html import unescape
 
+from django.core.files.storage import default_storage
+from django.utils.translation import gettext as _
+
 from articles.models import ContentIssue
 
 FEATURED = "featuredImage: "
+MISSING_FILE = "featured image file: "
 _IMAGE_KINDS = {
     ContentIssue.Kind.MISSING_IMAGE,
     ContentIssue.Kind.BROKEN_IMAGE_PATH,
@@ -19,6 +23,9 @@ _IMAGE_KINDS = {
 def is_fixed(issue, article):
     """True when the article no longer shows the problem the issue describes."""
     kind, detail = issue.kind, issue.detail
+    if kind == ContentIssue.Kind.MISSING_IMAGE and detail.startswith(MISSING_FILE):
+        name = detail.removeprefix(MISSING_FILE)
+        return article.featured_image.name != name or default_storage.exists(name)
     if kind == ContentIssue.Kind.LASTMOD_BEFORE_DATE:
         return not (article.published_at and article.updated_at < article.published_at)
     if kind in _IMAGE_KINDS:
@@ -39,6 +46,32 @@ def recheck_content_issues(article):
     if fixed:
         ContentIssue.objects.filter(pk__in=fixed).delete()
     return len(fixed)
+
+
+def note_missing_featured_file(article):
+    """Record, once, that the article's featured image file is missing from media (readers see
+    a broken image); drop the note when the file is back or the image was replaced."""
+    name = article.featured_image.name if article.featured_image else ""
+    notes = article.content_issues.filter(
+        kind=ContentIssue.Kind.MISSING_IMAGE, detail__startswith=MISSING_FILE
+    )
+    if not name or default_storage.exists(name):
+        notes.delete()
+        return
+    detail = f"{MISSING_FILE}{name}"
+    notes.exclude(detail=detail).delete()
+    ContentIssue.objects.get_or_create(
+        article=article,
+        kind=ContentIssue.Kind.MISSING_IMAGE,
+        detail=detail,
+        defaults={
+            "message": _(
+                "题图文件在媒体存储中找不到（%(name)s），读者看到的是一张坏图。"
+                "请重新上传题图，或从备份恢复这个文件。"
+            )
+            % {"name": name}
+        },
+    )
 
 
 _importing = ContextVar("importing", default=False)

@@ -26,9 +26,9 @@ from django.contrib.redirects.models import Redirect
 
 from articles.hugo import frontmatter
 from articles.hugo.digest import state_digest
+from articles.hugo.files import Refused, content_files
 from articles.hugo.mapping import map_front_matter
 from articles.hugo.permalinks import page_permalink, request_path
-from articles.hugo.site import Refused, content_files
 from articles.models import Article
 from articles.pagecache.generation import content_changed
 

@@ -12,7 +12,11 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.urls import reverse
 
+from articles.hugo import frontmatter
+from articles.hugo.files import Refused, read_limited
+from articles.hugo.limits import MAX_FILE_BYTES
 from articles.hugo.permalinks import urlize
+from articles.hugo.site import lookup
 
 # The term index pages (articles/reading/indexes.py) list this many terms a page.
 INDEX_PAGE_SIZE_DEFAULT = 100
@@ -77,9 +81,10 @@ class ListPages:
             self._sections[folder] = any(path.glob("_index.*"))
         return self._sections[folder]
 
-    def pairs(self, *, taxonomy_targets):
+    def pairs(self, *, taxonomy_targets, taxonomies=()):
         """(old path, new URL) of every list page and its pages. taxonomy_targets: plural ->
-        the new page listing that taxonomy's terms."""
+        the new page listing that taxonomy's terms; taxonomies: every taxonomy's plural (their
+        content folders hold term pages, not sections)."""
         prefix = self.site.language_prefix
         size = settings.NEWSROOM["PAGE_SIZE"]
         found = []
@@ -94,6 +99,10 @@ class ListPages:
             new = next((url for url, _ in sections.most_common() if url), articles)
             path = "/".join(urlize(part, lower=self.site.lower_paths) for part in folder.split("/"))
             found += self._paged(f"{prefix}/{path}/", pages, new, size=size)
+        for folder in self._empty_sections(taxonomies):
+            # A section with only its _index page: Hugo served an empty list there.
+            path = "/".join(urlize(part, lower=self.site.lower_paths) for part in folder.split("/"))
+            found += self._paged(f"{prefix}/{path}/", 0, articles, size=size)
         # Taxonomies last: where a section folder and a taxonomy share a path (`news/` on
         # yi-work-metanav), Hugo serves the taxonomy's list of terms there.
         terms_of = Counter(taxonomy for taxonomy, _, _ in self.terms.values())
@@ -102,6 +111,25 @@ class ListPages:
             old = f"{prefix}/{urlize(taxonomy, lower=self.site.lower_paths)}/"
             found += self._paged(old, terms_of[taxonomy], target, size=index_page_size())
         return found
+
+    def _empty_sections(self, taxonomies):
+        """Content folders with a rendered _index page (of any language: Hugo serves every
+        branch bundle) but no page the run saw, outside the taxonomies' folders."""
+        skip = {str(plural).casefold() for plural in taxonomies} | {"categories"}
+        found = set()
+        for index in self.site.content_dir.rglob("_index.*"):
+            parts = index.parent.relative_to(self.site.content_dir).parts
+            if not parts or parts[0].casefold() in skip or "/".join(parts) in self.folders:
+                continue
+            if _rendered(index, root=self.site.content_dir):
+                found.add("/".join(parts))
+                if parts[0] not in self.folders:  # a top-level folder is always a section
+                    found.add(parts[0])
+        return sorted(found)
+
+    def paged(self, old, items, new, *, size):
+        """old, old + page/1/ ... page/N/ -> new, for N up to `items` in Hugo's pages."""
+        return self._paged(old, items, new, size=size)
 
     def _paged(self, old, items, new, *, size, first=True):
         """old (if `first`), old + page/1/ ... page/N/ -> new with the page holding the same
@@ -115,3 +143,17 @@ class ListPages:
             target = min(new_pages, ((n - 1) * pager) // size + 1)
             found.append((f"{old}{segment}/{n}/", new if target == 1 else f"{new}?page={target}"))
         return found
+
+
+def _rendered(index, *, root):
+    """False for an _index page Hugo does not render: a draft, or `_build: render: never`."""
+    try:
+        raw = read_limited(index, root=root, max_bytes=MAX_FILE_BYTES)
+        meta = frontmatter.split(frontmatter.decode(raw)).meta
+    except (Refused, frontmatter.FrontMatterError):
+        return True  # the page is reported where it is read; Hugo served the folder
+    if lookup(meta, "draft") is True:
+        return False
+    build = lookup(meta, "_build") or lookup(meta, "build")
+    render = lookup(build, "render") if isinstance(build, dict) else None
+    return not (render is False or str(render).strip().lower() in {"never", "false"})

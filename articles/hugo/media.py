@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 
 from articles.hugo.remote import FetchError, fetch_image
 from articles.media.images import FORMATS, clean_image
+from articles.media.renditions import ROOT as RENDITIONS
 from articles.models import ContentIssue
 
 MEDIA_PREFIX = "articles/hugo"
@@ -47,6 +48,10 @@ class ImageStore:
         self._stored = {}  # resolved source path or content hash -> media name
         self._fetched = {}  # URL -> ("local", downloaded file) or ImageProblem
         self._downloads = None  # a temporary folder, made on the first download
+        if not dry_run and hasattr(default_storage, "remove_partial_files"):
+            # Partial files of an import killed mid-write (they never got a final name).
+            for prefix in (MEDIA_PREFIX, f"{RENDITIONS}/{MEDIA_PREFIX}"):
+                default_storage.remove_partial_files(prefix)
 
     def fetch(self, url):
         """Download url once; -> ("local", Path of the downloaded file) | ImageProblem."""
@@ -157,7 +162,7 @@ class ImageStore:
         if suffix in _EXTENSIONS:
             # A file we wrote ourselves (an export re-imported) is already clean: reuse it.
             own = media_name(digest, suffix.lstrip(".").replace("jpeg", "jpg"))
-            if default_storage.exists(own):
+            if self._stored_intact(own, digest):
                 self._stored[source] = own
                 return own
         try:
@@ -170,12 +175,29 @@ class ImageStore:
                 f"image '{ref}' unreadable: {' '.join(exc.messages)}",
             )
         data = cleaned.read()
-        name = media_name(hashlib.sha256(data).hexdigest(), cleaned.name.rsplit(".", 1)[-1])
-        if not self.dry_run and not default_storage.exists(name):
+        cleaned_digest = hashlib.sha256(data).hexdigest()
+        name = media_name(cleaned_digest, cleaned.name.rsplit(".", 1)[-1])
+        if not self.dry_run and not self._stored_intact(name, cleaned_digest):
             cleaned.seek(0)
             name = default_storage.save(name, cleaned)
         self._stored[source] = self._stored[digest] = name
         return name
+
+    def _stored_intact(self, name, digest):
+        """Whether name is in media with exactly the bytes digest names. A file that is not (cut
+        short by an import killed before writes were atomic, or damaged since) is deleted, so
+        the caller writes it again under the same name."""
+        if not default_storage.exists(name):
+            return False
+        found = hashlib.sha256()
+        with default_storage.open(name, "rb") as stored:
+            for chunk in stored.chunks():
+                found.update(chunk)
+        if found.hexdigest() == digest:
+            return True
+        if not self.dry_run:
+            default_storage.delete(name)
+        return False
 
 
 def csp_allows_image_host(host):

@@ -16,17 +16,11 @@ from django.db import transaction
 
 from articles.hugo import frontmatter
 from articles.hugo.digest import row_digest, state_digest
+from articles.hugo.files import CONTENT_SUFFIXES, Refused, content_files, read_limited
 from articles.hugo.mapping import is_topic_taxonomy
 from articles.hugo.portal_ads import AdWriter, Skip
 from articles.hugo.portal_menus import import_menus
-from articles.hugo.site import (
-    CONTENT_SUFFIXES,
-    FALLBACK_TAXONOMIES,
-    Refused,
-    content_files,
-    lookup,
-    read_limited,
-)
+from articles.hugo.site import FALLBACK_TAXONOMIES, lookup
 from articles.hugo.titles import django_language
 from articles.models import Article, Channel, ContentIssue, SectionField
 from articles.portal.fields import coerce_value, ensure_preset_fields
@@ -111,6 +105,8 @@ class PortalWriter:
             meta = self._meta(task)
             if lookup(meta, "adtype") in (None, "", []):
                 return False
+            # Imported or not, its old URL leads to the home page (RedirectWriter.finish).
+            self.run.redirects.data_pages.append((file, meta))
             return self._write(
                 file, self.report.ads, lambda warnings: self.ads.write(file, meta, fields, warnings)
             )

@@ -5,16 +5,20 @@ from django.contrib.redirects.models import Redirect
 from django.db import transaction
 from django.urls import reverse
 
+from articles.hugo.files import content_files
 from articles.hugo.list_pages import ListPages
+from articles.hugo.old_paths import alias_paths, list_page_claims, unkept_language_pages
 from articles.hugo.permalinks import (
     alias_path,
     language_prefix,
     page_permalink,
     request_path,
     term_permalink,
+    urlize,
 )
-from articles.hugo.site import content_files
+from articles.hugo.site import lookup
 from articles.hugo.titles import django_language
+from articles.hugo.translations import language_reason
 from articles.hugo.vocabularies import CATEGORIES
 from articles.models import Article, Channel
 
@@ -36,6 +40,9 @@ class RedirectWriter:
         self._pending = {}
         self.lists = ListPages(site=site)
         self._sections = None  # the run's section cache, from the first article
+        # The ad pages of the default language (file, front matter), which PortalWriter
+        # takes: their old URLs lead to the home page, where ads show.
+        self.data_pages = []
 
     def for_article(
         self, article, *, file, fields, sections, topics, tags, warnings, authors, link=None
@@ -55,10 +62,7 @@ class RedirectWriter:
         )
         pairs = [(permalink, new_url)]
         for alias in fields.aliases:
-            old = alias_path(alias, permalink=permalink)
-            pairs.append((old, new_url))
-            if old and not old.endswith("/") and "." not in old.rsplit("/", 1)[-1]:
-                pairs.append((old + "/", new_url))  # Hugo wrote <alias>/index.html
+            pairs += [(old, new_url) for old in alias_paths(alias, permalink=permalink)]
         terms = [("tags", name, tags) for name in fields.tags]
         if fields.section:
             terms.append((CATEGORIES, fields.section, sections))
@@ -125,10 +129,12 @@ class RedirectWriter:
                 self._new.append(translated)
         self._write(pairs, warnings)
 
-    def finish(self, *, report, dry_run, topics):
+    def finish(self, *, report, dry_run, topics, unkept=()):
         """After the last file: every declared vocabulary exists; the term pages of terms
-        only channels used, the channel pages themselves (to their section) and the site's
-        list pages (home, sections, taxonomies, terms, each with its page/N/) redirect.
+        only channels used, the channel pages themselves (to their section), the data pages
+        (_data_pages), the pages in languages the newsroom does not keep (_unkept_pages) and
+        the site's list pages (home, sections, taxonomies, terms, each with its page/N/)
+        redirect.
         A dry run writes nothing and counts what the real run would write."""
         vocabularies = topics.vocabularies
         targets = {
@@ -143,6 +149,7 @@ class RedirectWriter:
                 key = vocabularies.get(plural).key
                 targets[plural] = reverse("articles:vocabulary-detail", kwargs={"key": key})
             pairs = self._channel_pages(written=report.channels, dry_run=dry_run)
+            pairs += self._data_pages(self.data_pages)
             for (taxonomy, term), topic in topics.used.items():  # channels' terms too
                 old = term_permalink(site=self.site, taxonomy=taxonomy, term=term)
                 new = topic.get_absolute_url()
@@ -158,8 +165,24 @@ class RedirectWriter:
                 if old not in self.lists.terms:
                     self.lists.add_term(taxonomy=taxonomy, old=old, new=new)
             self.lists.commit()
-            pairs += self.lists.pairs(taxonomy_targets=targets)
-            pairs += self._in_other_languages(pairs)
+            pairs += self.lists.pairs(taxonomy_targets=targets, taxonomies=self._taxonomies())
+            pairs += list_page_claims(self, dict(pairs), targets)
+            mirrored = self._in_other_languages(pairs)
+            # Languages only pages the newsroom does not keep are in: every list page, the
+            # term pages the articles wrote too, leads where its default-language twin does.
+            languages = {file.lang for file in content_files(self.site) if file.lang}
+            unkept_languages = {
+                language
+                for language in languages | self.site.languages
+                if language != self.site.default_language and language_reason(language)[1]
+            }
+            terms = [(old, entry[1]) for old, entry in self.lists.terms.items()]
+            mirrored += self._in_other_languages(
+                pairs + terms, languages=unkept_languages - self.site.languages
+            )
+            pairs += mirrored
+            self._write(pairs, warnings)  # the articles' terms first, where they exist
+            pairs = unkept_language_pages(self, unkept, targets=targets, languages=unkept_languages)
             self._write(pairs, warnings)
             if dry_run:
                 transaction.set_rollback(True)
@@ -173,14 +196,14 @@ class RedirectWriter:
             vocabularies.commit()
             self.commit()
 
-    def _in_other_languages(self, pairs):
+    def _in_other_languages(self, pairs, *, languages=None):
         """The same list pages in the site's other languages (`/en/tags/x/`, `/en/news/page/2/`)
         lead where their default-language twins do, until the newsroom serves those languages
-        itself (see docs/HUGO.md, "Translations")."""
+        itself (see docs/HUGO.md, "Translations"). languages: these, not the config's."""
         default = self.site.language_prefix
         prefixes = {
             language_prefix(self.site, language): language
-            for language in self.site.languages
+            for language in (self.site.languages if languages is None else languages)
             if language != self.site.default_language
         }
         prefixes.pop(default, None)
@@ -192,6 +215,31 @@ class RedirectWriter:
             and not any(old.startswith(other + "/") for other in prefixes)  # one of theirs
             for prefix, language in sorted(prefixes.items())
         ]
+
+    def _taxonomies(self):
+        names = set(self.site.taxonomies) | set(self.site.noise_taxonomies)
+        return names | ({self.site.author_taxonomy} if self.site.author_taxonomy else set())
+
+    def _data_pages(self, data_pages):
+        """What the old site served for its theme rather than for readers: the ad pages
+        (data_pages: (file, front matter)), their section's list, and the taxonomies only data
+        pages use (adtype, adshow) with their terms. Their URLs lead to the home page, where
+        the ads show now."""
+        home = reverse("articles:home")
+        pairs = []
+        for file, meta in data_pages:
+            keys = {key: lookup(meta, key) for key in ("title", "slug", "url")}
+            permalink = page_permalink(site=self.site, file=file, meta=keys, published_at=None)
+            pairs.append((permalink, home))
+            self.lists.add_page(file=file, section_url=home)
+        size = settings.NEWSROOM["PAGE_SIZE"]
+        for plural, terms in sorted(self.site.noise_terms.items()):
+            old = f"{self.site.language_prefix}/{urlize(plural, lower=self.site.lower_paths)}/"
+            pairs += self.lists.paged(old, len(terms), home, size=size)
+            for term, pages in terms.items():
+                old = term_permalink(site=self.site, taxonomy=plural, term=term)
+                pairs += self.lists.paged(old, pages, home, size=size)
+        return pairs
 
     def _channel_pages(self, *, written, dry_run):
         """A channel's page (pNews/1/ ...) was a page of the old site: it leads to the
@@ -232,7 +280,7 @@ class RedirectWriter:
                 )
                 continue
             wanted[old] = new
-        current = {old: self._current(old) for old in wanted}
+        current = {old: self.current(old) for old in wanted}
         changed = [old for old, new in wanted.items() if current[old] not in (None, new)]
         for old in changed:
             Redirect.objects.filter(site_id=self.site_id, old_path=old).update(new_path=wanted[old])
@@ -244,7 +292,7 @@ class RedirectWriter:
         self._pending.update((old, wanted[old]) for old in [*changed, *added])
         self._count += len(changed) + len(added)
 
-    def _current(self, old):
+    def current(self, old):
         return self._pending.get(old, self._existing.get(old))
 
     def take_count(self):

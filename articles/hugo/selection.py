@@ -3,13 +3,14 @@ site's other languages (translations), of the sections asked for, one file per p
 language; what the section, taxonomy and term _index files say about their terms (in every
 language); and which declared taxonomies only data pages use."""
 
+from collections import Counter
 from pathlib import Path
 
 from articles.hugo import frontmatter
+from articles.hugo.files import Refused, content_files
 from articles.hugo.limits import MAX_DESCRIPTION_CHARS
 from articles.hugo.mapping import _terms, data_page_reason, is_topic_taxonomy
 from articles.hugo.permalinks import urlize
-from articles.hugo.site import Refused, content_files
 from articles.hugo.titles import django_language
 from articles.hugo.translations import language_reason
 
@@ -34,6 +35,7 @@ def select_pages(site, report, *, sections, max_file_bytes):
             code, reason = language_reason(lang)
             if reason:
                 report.skip(file.rel, reason)
+                site.unkept_pages.append(file)
                 continue
             lang = code
         key = (str(Path(file.rel).parent), file.stem, lang)
@@ -91,9 +93,13 @@ def _noise_taxonomies(site, pages, *, max_file_bytes):
         # A hidePage page may be a channel (hugo/portal.py): its taxonomy is a real one.
         if reason and not reason.startswith("hidePage"):
             data_only |= used
+            for plural in used:  # its term pages' old URLs lead home (RedirectWriter)
+                site.noise_terms.setdefault(plural, Counter()).update(_terms(meta.get(plural)))
         else:
             undecided -= used
-    return data_only & undecided
+    noise = data_only & undecided
+    site.noise_terms = {p: terms for p, terms in site.noise_terms.items() if p in noise}
+    return noise
 
 
 def _read_term_info(site, file, term_info, report, *, max_file_bytes):

@@ -1,14 +1,13 @@
 """A Hugo site on disk: where content, static files and config are, and what the config says."""
 
 import json
-import os
-import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from articles.hugo.files import Refused, inside, read_limited
 from articles.hugo.frontmatter import FrontMatterError, load_yaml
-from articles.hugo.limits import MAX_CONFIG_BYTES, MAX_FILE_BYTES, size_text
+from articles.hugo.limits import MAX_CONFIG_BYTES
 from articles.hugo.mapping import is_author_taxonomy, is_topic_taxonomy
 
 CONFIG_NAMES = [
@@ -43,20 +42,13 @@ USED_CONFIG_KEYS = {
     "paginate",
     "paginatepath",
 }
-CONTENT_SUFFIXES = {".md", ".markdown", ".html", ".htm"}
 DEFAULT_LANGUAGE = "zh-cn"
 # Without a site config, Hugo's two default taxonomies plus our own site's `news`.
 FALLBACK_TAXONOMIES = {"tag": "tags", "category": "categories", "news": "news"}
-_LANG_SUFFIX = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[a-z0-9]{2,8})?)$", re.IGNORECASE)
 
 
 class SiteError(Exception):
     """SITE_DIR cannot be read as a Hugo site."""
-
-
-class Refused(Exception):
-    """A file the import does not read (outside the site, too large, unreadable); the message
-    is the report's reason."""
 
 
 @dataclass
@@ -71,6 +63,13 @@ class Site:
     # Declared taxonomies whose terms only data pages use (the ad pages' adtype, adshow):
     # not vocabularies; selection.select_pages() finds them, their values stay in extra.
     noise_taxonomies: set = field(default_factory=set)
+    # Hugo language -> its own content folder (`[languages.en] contentDir = "content/en"`),
+    # for languages other than the default one; the default's is content_dir.
+    language_dirs: dict = field(default_factory=dict)
+    # Pages in a language the newsroom does not keep (zh-tw, fr): skipped, but their old URLs
+    # lead to the same page in the default language (RedirectWriter.finish).
+    unkept_pages: list = field(default_factory=list)
+    noise_terms: dict = field(default_factory=dict)  # noise taxonomy -> Counter(term: pages)
 
     def setting(self, name, default=None):
         """A top-level config value; keys are case-insensitive, as in Hugo."""
@@ -186,7 +185,11 @@ def open_site(site_dir, *, environment=DEFAULT_ENVIRONMENT):
     content_dir = root / content_name
     if not inside(content_dir, root):
         raise SiteError(f"{site_dir}: contentDir {content_name!r} leaves the site; refused")
-    if not content_dir.is_dir():
+    language_dirs = _language_dirs(config, root)
+    default_language = str(lookup(config, "defaultContentLanguage") or DEFAULT_LANGUAGE).lower()
+    if default_language in language_dirs:
+        content_dir = language_dirs.pop(default_language)
+    elif not content_dir.is_dir():
         if files:
             raise SiteError(f"{site_dir}: has {files[0].name} but no {content_dir.name}/ folder")
         content_dir = root  # a bare content folder
@@ -210,7 +213,25 @@ def open_site(site_dir, *, environment=DEFAULT_ENVIRONMENT):
         config_file=files[0] if files else None,
         config_files=files,
         unused_config=unused,
+        language_dirs=language_dirs,
     )
+
+
+def _language_dirs(config, root):
+    """{language: folder} of the languages with their own `contentDir`; one leaving the site is
+    refused (SiteError), one that does not exist has no content (as in Hugo)."""
+    languages = lookup(config, "languages")
+    found = {}
+    for name, settings in languages.items() if isinstance(languages, dict) else ():
+        folder = lookup(settings, "contentDir") if isinstance(settings, dict) else None
+        if not folder:
+            continue
+        path = root / str(folder)
+        if not inside(path, root):
+            raise SiteError(f"{root}: languages.{name}.contentDir {folder!r} leaves the site")
+        if path.is_dir():
+            found[str(name).lower()] = path
+    return found
 
 
 def _config_dir_files(root, environment):
@@ -290,83 +311,3 @@ def _read_config(path, root):
     if not isinstance(config, dict):
         raise SiteError(f"{path}: site config is not a mapping")
     return config
-
-
-@dataclass
-class ContentFile:
-    path: Path
-    rel: str  # posix path under content/, the article's source_path
-    stem: str  # file name without language and extension ("index", "_index", "about")
-    lang: str | None
-    section: str  # Hugo's section: the first folder under content/ ("" for top-level pages)
-    root: Path | None = None  # the site's folder: what read() may not leave
-
-    @property
-    def is_branch_index(self):
-        return self.stem == "_index"
-
-    @property
-    def is_bundle(self):
-        return self.stem == "index"
-
-    def read(self, *, max_bytes=MAX_FILE_BYTES):
-        """The file's bytes; raises Refused (outside the site, over max_bytes, unreadable)."""
-        return read_limited(self.path, root=self.root or self.path.parent, max_bytes=max_bytes)
-
-
-def inside(path, root):
-    """True when path, symlinks followed, is root or under it."""
-    try:
-        return Path(path).resolve().is_relative_to(Path(root).resolve())
-    except (OSError, RuntimeError, ValueError):  # RuntimeError: a symlink loop (< 3.13)
-        return False
-
-
-def read_limited(path, *, root, max_bytes):
-    """Read path, refusing (Refused) a file whose real path leaves root or that holds more
-    than max_bytes. Reads at most max_bytes + 1 bytes whatever the file claims to be."""
-    if not inside(path, root):
-        raise Refused("refused: a symlink to a file outside the site")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
-            size = os.fstat(handle.fileno()).st_size
-    except OSError as exc:
-        raise Refused(f"unreadable: {exc.strerror}") from exc
-    if len(raw) > max_bytes:
-        raise Refused(
-            f"refused: too large ({size_text(max(size, len(raw)))}, over the "
-            f"{size_text(max_bytes)} limit for a file)"
-        )
-    return raw
-
-
-def content_files(site):
-    """Every content file under content/, sorted by path, hidden files and folders skipped."""
-    found = []
-    for path in sorted(site.content_dir.rglob("*")):
-        rel_parts = path.relative_to(site.content_dir).parts
-        if any(part.startswith(".") for part in rel_parts):
-            continue
-        if path.suffix.lower() not in CONTENT_SUFFIXES or not path.is_file():
-            continue
-        name = path.name[: -len(path.suffix)]
-        match = _LANG_SUFFIX.match(name)
-        lang = None
-        if match and (
-            match["lang"].lower() in site.languages
-            or "-" in match["lang"]
-            or len(match["lang"]) == 2
-        ):
-            name, lang = match["stem"], match["lang"].lower()
-        found.append(
-            ContentFile(
-                path=path,
-                rel="/".join(rel_parts),
-                stem=name,
-                lang=lang,
-                section=rel_parts[0] if len(rel_parts) > 1 else "",
-                root=site.root,
-            )
-        )
-    return found

@@ -12,6 +12,8 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 
+from articles.hugo import frontmatter
+from articles.hugo.files import Refused
 from articles.hugo.site import lookup
 from articles.hugo.titles import django_language
 from articles.models import Article
@@ -78,6 +80,20 @@ class Translations:
         """group: the article's translation_group, DATA_PAGE, or None (failed or skipped);
         url: the article's."""
         self._defaults.setdefault(link_key(file, extra), (file.rel, group, url))
+
+    def unkept(self, *, max_file_bytes):
+        """(file, front matter, URL of its default-language page or "") of each page in a
+        language the newsroom does not keep, for their old URLs' redirects."""
+        found = []
+        for file in self.site.unkept_pages:
+            try:
+                meta = frontmatter.split(frontmatter.decode(file.read(max_bytes=max_file_bytes)))
+                meta = meta.meta
+            except (Refused, frontmatter.FrontMatterError):
+                continue  # reported as skipped already; nothing to lead anywhere
+            _rel, group, url = self._defaults.get(link_key(file, meta), ("", None, ""))
+            found.append((file, meta, url if group not in (None, DATA_PAGE) else ""))
+        return found
 
     def link(self, file, *, extra, pk=None, group=None, unchanged=False):
         """The Link a translation joins its group by; None when it is skipped (reported).

@@ -3,7 +3,7 @@
 Re-encoding drops whatever else rode along in the file (EXIF location, scripts in polyglots),
 applies the EXIF orientation, and gives the file a name we chose rather than the uploader's.
 
-The re-encoded file carries a marker (a JPEG or GIF comment, a PNG tEXt chunk). A file that has
+The re-encoded file carries a marker (a JPEG or GIF comment, a PNG tEXt chunk, a WebP XMP chunk). A file that has
 it, and holds nothing but image data besides (already_normalised()), is checked and decoded like
 any other but kept byte for byte: an image that comes back (an export imported again, a picture
 saved from the site) is not re-encoded a second time, which for JPEG would lose quality again.
@@ -20,6 +20,8 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from PIL.PngImagePlugin import PngInfo
+
+from articles.media.storage import is_disk_full
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 # Every image gets WebP renditions (renditions.py), and WebP cannot be wider or taller than this.
@@ -79,6 +81,8 @@ def clean_image(uploaded, *, max_bytes=None, max_pixels=None):
         ValueError,
         Image.DecompressionBombError,
     ) as exc:
+        if is_disk_full(exc):
+            raise  # the server's disk, not the image: callers say so
         raise ValidationError(_("这不是一个可以读取的图片文件。")) from exc
 
 
@@ -94,7 +98,12 @@ def already_normalised(data, image_format):
     """True when data is a file clean_image() wrote: our marker, once, and nothing else but the
     image itself (no EXIF, ICC, XMP, other comments, or bytes after the end). The marker alone
     proves nothing (anyone can copy it); the structure is what makes the bytes safe to keep."""
-    checks = {"JPEG": _jpeg_is_ours, "PNG": _png_is_ours, "GIF": _gif_is_ours}
+    checks = {
+        "JPEG": _jpeg_is_ours,
+        "PNG": _png_is_ours,
+        "GIF": _gif_is_ours,
+        "WEBP": _webp_is_ours,
+    }
     try:
         return checks.get(image_format, lambda data: False)(data)
     except (IndexError, ValueError, struct.error):
@@ -178,6 +187,31 @@ def _gif_is_ours(data):
             return False
 
 
+_WEBP_IMAGE_CHUNKS = {b"VP8X", b"VP8 ", b"VP8L", b"ALPH", b"ANIM", b"ANMF"}
+
+
+def _webp_is_ours(data):
+    """RIFF chunks: the image's own, our marker as the XMP chunk, and the RIFF size exact."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
+        return False
+    if struct.unpack("<I", data[4:8])[0] + 8 != len(data):
+        return False
+    pos, markers = 12, 0
+    while pos < len(data):
+        kind, length = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
+        body = data[pos + 8 : pos + 8 + length]
+        if len(body) != length:
+            return False
+        pos += 8 + length + (length & 1)  # chunks are padded to an even size
+        if kind == b"XMP ":
+            if body != MARKER:
+                return False
+            markers += 1
+        elif kind not in _WEBP_IMAGE_CHUNKS:
+            return False
+    return pos == len(data) and markers == 1
+
+
 def _skip_sub_blocks(data, pos):
     """The position after a chain of GIF data sub-blocks and its 0 terminator."""
     while data[pos]:
@@ -202,7 +236,7 @@ def _reencode(image, image_format):
     elif image_format == "GIF":
         image.save(buffer, "GIF", comment=MARKER)
     elif image_format == "WEBP":
-        image.save(buffer, "WEBP", quality=88)
+        image.save(buffer, "WEBP", quality=88, xmp=MARKER)
     else:
         marker = PngInfo()
         marker.add_text("Comment", MARKER)

@@ -14,8 +14,10 @@ in its worker processes). save() only reads image sizes to give body images thei
 
 import functools
 import html
+import logging
 import os
 import re
+from types import SimpleNamespace
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -23,8 +25,11 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from imagekit import ImageSpec
 from imagekit.cachefiles import ImageCacheFile
+from imagekit.cachefiles.backends import get_default_cachefile_backend
 from imagekit.processors import ResizeToFit
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+logger = logging.getLogger(__name__)
 
 ROOT = "renditions"
 # Card (1x, 2x), article column (1x, 2x) and the full-size view in the lightbox.
@@ -146,8 +151,38 @@ def make_renditions(name, *, formats=None):
         return None
     for image_format in source_formats(name) if formats is None else formats:
         for width in widths_for(source_size[0]):
-            rendition_file(name, width=width, image_format=image_format).generate()
+            _generate(rendition_file(name, width=width, image_format=image_format))
     return source_size
+
+
+def _generate(cachefile):
+    try:
+        cachefile.generate()
+    except BaseException:
+        # imagekit noted the file as "generating" in the cache, for ever: it would never be
+        # tried again. The storage removed the partial file; forget the note too.
+        forget_renditions([cachefile.name])
+        raise
+
+
+def forget_renditions(names):
+    """Drop what imagekit remembers about these renditions (made, or being made), so the next
+    save makes them again: after a failed write, or after their files were deleted."""
+    backend = get_default_cachefile_backend()
+    try:
+        backend.cache.delete_many([backend.get_key(SimpleNamespace(name=n)) for n in names])
+    except Exception:  # noqa: BLE001 - a failing cache must not hide the error being handled
+        logger.warning("could not clear imagekit's state for %d renditions", len(names))
+
+
+def discard_files(names):
+    """Delete files a failed save wrote (its transaction rolled back, nothing points at them)."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.warning("could not delete %s after a failed save", name)
+    forget_renditions([name for name in names if name.startswith(f"{ROOT}/")])
 
 
 def make_featured_renditions(article):

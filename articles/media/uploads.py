@@ -1,6 +1,7 @@
 """The CKEditor 5 image upload endpoint (replaces django-ckeditor-5's own, which stores the
 uploader's file as sent)."""
 
+import logging
 from functools import wraps
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles.media.images import clean_image
+from articles.media.storage import is_disk_full
+
+logger = logging.getLogger(__name__)
 
 
 def staff_only(view):
@@ -33,17 +37,20 @@ def staff_only(view):
 @require_POST
 @staff_only
 def editor_upload(request):
-    uploaded = request.FILES.get("upload")
-    if uploaded is None:
-        return JsonResponse({"error": {"message": _("没有收到文件。")}}, status=400)
     try:
-        cleaned = clean_image(uploaded)
-    except ValidationError as exc:
-        return JsonResponse({"error": {"message": " ".join(exc.messages)}}, status=400)
-    try:
+        uploaded = request.FILES.get("upload")
+        if uploaded is None:
+            return JsonResponse({"error": {"message": _("没有收到文件。")}}, status=400)
+        try:
+            cleaned = clean_image(uploaded)
+        except ValidationError as exc:
+            return JsonResponse({"error": {"message": " ".join(exc.messages)}}, status=400)
         name = default_storage.save(f"uploads/{timezone.now():%Y/%m}/{cleaned.name}", cleaned)
-    except OSError:
-        return JsonResponse(
-            {"error": {"message": _("图片无法保存到存储，请稍后重试或联系管理员。")}}, status=503
-        )
+    except OSError as exc:
+        logger.error("editor image upload not stored: %s", exc)
+        if is_disk_full(exc):  # 507 Insufficient Storage
+            message = _("服务器存储空间已满，图片没有保存。请联系管理员清理空间后再试。")
+            return JsonResponse({"error": {"message": message}}, status=507)
+        message = _("图片无法保存到存储，请稍后重试或联系管理员。")
+        return JsonResponse({"error": {"message": message}}, status=503)
     return JsonResponse({"url": default_storage.url(name)})

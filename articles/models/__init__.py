@@ -1,6 +1,6 @@
 """Newsroom's models, one module per concern, all re-exported here (`articles.models.Article`).
 
-Submodules import downwards only: taxonomy <- article <- curation, issues. None of them imports
+Submodules import downwards only: taxonomy <- article <- curation, issues, views. None of them imports
 anything above `articles.models` (see docs/ARCHITECTURE.md).
 """
 
@@ -25,6 +25,7 @@ from articles.models.taxonomy import (
     Vocabulary,
     in_language,
 )
+from articles.models.views import ViewCount
 
 __all__ = [
     "Ad",
@@ -49,6 +50,7 @@ __all__ = [
     "TaggedArticle",
     "Topic",
     "Vocabulary",
+    "ViewCount",
     "derive_text",
     "next_scheduled_change",
 ]

@@ -168,6 +168,12 @@ class Article(models.Model):
         editable=False,
         help_text=_("分词后的标题、摘要和正文，供全文搜索使用。"),
     )
+    search_terms = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_("分词后的栏目、专题、标签和作者名称，供全文搜索使用；名称改动时随之更新。"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),

@@ -149,6 +149,13 @@ class LocalPages:
 local_pages = LocalPages()
 
 
+def keep_page_until(response, moment):
+    """Store this page at most until `moment` (a timestamp), not for the whole TIMEOUT: for a
+    page showing a figure that changes with the clock rather than with a save (view counts,
+    articles/audience/figures.py). The earliest moment given wins."""
+    response.page_cache_until = min(moment, getattr(response, "page_cache_until", moment))
+
+
 def _etag(key):
     return f'"{key.rsplit(":", 1)[1]}"'
 
@@ -258,7 +265,12 @@ class PageCacheMiddleware:
             return response
         response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
         now = time.time()
-        ttl = int(state.seconds_left(limit=options["TIMEOUT"]))
+        ttl = int(
+            min(
+                state.seconds_left(limit=options["TIMEOUT"]),
+                getattr(response, "page_cache_until", now + options["TIMEOUT"]) - now,
+            )
+        )
         entry = {
             "status": response.status_code,
             "content": response.content,

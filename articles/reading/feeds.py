@@ -1,12 +1,12 @@
 """RSS 2.0 and Atom feeds: the whole site, and one per section, topic, tag and author."""
 
+import copy
 import html
 import mimetypes
 import re
 
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
-from django.contrib.syndication.views import Feed, add_domain
+from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -14,6 +14,7 @@ from django.utils.html import escape
 
 from articles.models import Article
 from articles.reading.labels import attach_labels
+from articles.reading.site_url import absolute_url, site_root
 from articles.text.sanitize import sanitize_html
 
 FEED_SIZE = 30
@@ -68,6 +69,14 @@ class ContentAtom(Atom1Feed):
 class LatestArticlesFeed(Feed):
     feed_type = ContentRss
     url_name = "articles:feed"
+    root = ""  # the site's address, set on each request's copy of the feed
+
+    def __call__(self, request, *args, **kwargs):
+        # One feed object serves every request (urls.py): the address goes on a copy. Django
+        # would put the Sites framework's domain before relative links; absolute ones it keeps.
+        feed = copy.copy(self)
+        feed.root = site_root(request)
+        return Feed.__call__(feed, request, *args, **kwargs)
 
     def title(self, obj=None):
         site = settings.NEWSROOM["SITE_NAME"]
@@ -85,10 +94,12 @@ class LatestArticlesFeed(Feed):
         return escape(self.plain_description(obj))
 
     def link(self, obj=None):
-        return obj.get_absolute_url() if obj is not None else reverse("articles:home")
+        path = obj.get_absolute_url() if obj is not None else reverse("articles:home")
+        return self.root + path
 
     def feed_url(self, obj=None):
-        return reverse(self.url_name, kwargs={"slug": obj.slug} if obj is not None else None)
+        kwargs = {"slug": obj.slug} if obj is not None else None
+        return self.root + reverse(self.url_name, kwargs=kwargs)
 
     def narrow(self, articles, obj):
         return articles
@@ -100,6 +111,9 @@ class LatestArticlesFeed(Feed):
 
     def item_title(self, item):
         return item.title
+
+    def item_link(self, item):
+        return self.root + item.get_absolute_url()
 
     def item_description(self, item):
         # Readers take <description> and Atom's <summary type="html"> as HTML; ours is plain text.
@@ -141,13 +155,11 @@ class LatestArticlesFeed(Feed):
     def get_feed(self, obj, request):
         """Readers fetch feeds out of context: make the body's and enclosures' URLs absolute."""
         feed = super().get_feed(obj, request)
-        domain, secure = get_current_site(request).domain, request.is_secure()
-        base = add_domain(domain, "/", secure).rstrip("/")
         for item in feed.items:
             if item.get("content"):
-                item["content"] = _ROOT_RELATIVE.sub(rf'\1{base}\2"', item["content"])
+                item["content"] = _ROOT_RELATIVE.sub(rf'\1{self.root}\2"', item["content"])
             for enclosure in item["enclosures"]:
-                enclosure.url = add_domain(domain, enclosure.url, secure)
+                enclosure.url = absolute_url(request, enclosure.url)
         return feed
 
 

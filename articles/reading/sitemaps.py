@@ -1,16 +1,34 @@
 """/sitemap.xml: visible articles, the taxonomy and author pages that list them, fixed pages."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Article, Topic, Vocabulary
+from articles.reading.site_url import site_root
 from articles.reading.taxonomies import TAXONOMIES
 
 
-class ArticleSitemap(Sitemap):
+class SiteSitemap(Sitemap):
+    """A sitemap on the site's address (articles.reading.site_url), made for one request: Django's
+    own would take the Sites framework's domain."""
+
+    def __init__(self, *, root):
+        self.root = urlsplit(root)
+
+    def get_protocol(self, protocol=None):
+        return self.root.scheme
+
+    def get_domain(self, site=None):
+        return self.root.netloc
+
+
+class ArticleSitemap(SiteSitemap):
     changefreq = "weekly"
     priority = 0.8
     limit = 5000
@@ -51,12 +69,13 @@ class ArticleSitemap(Sitemap):
         return max(article.updated_at, article.published_at)
 
 
-class TaxonomySitemap(Sitemap):
+class TaxonomySitemap(SiteSitemap):
     """Pages of one taxonomy (articles.reading.taxonomies) that list a visible article."""
 
     changefreq = "daily"
 
-    def __init__(self, taxonomy):
+    def __init__(self, taxonomy, *, root):
+        super().__init__(root=root)
         self.taxonomy = taxonomy
         self.priority = taxonomy.sitemap_priority
 
@@ -77,7 +96,7 @@ class TaxonomySitemap(Sitemap):
         return obj.latest
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(SiteSitemap):
     changefreq = "hourly"
     priority = 1.0
 
@@ -88,7 +107,7 @@ class PageSitemap(Sitemap):
         return reverse(name)
 
 
-class IndexSitemap(Sitemap):
+class IndexSitemap(SiteSitemap):
     """The index pages (articles/reading/indexes.py) and each vocabulary with a visible topic."""
 
     changefreq = "daily"
@@ -112,9 +131,16 @@ class IndexSitemap(Sitemap):
         return reverse("articles:vocabulary-detail", kwargs={"key": item})
 
 
-SITEMAPS = {
-    "pages": PageSitemap,
-    "indexes": IndexSitemap,
-    "articles": ArticleSitemap,
-    **{taxonomy.sitemap: TaxonomySitemap(taxonomy) for taxonomy in TAXONOMIES},
-}
+def sitemaps_for(request):
+    root = site_root(request)
+    return {
+        "pages": PageSitemap(root=root),
+        "indexes": IndexSitemap(root=root),
+        "articles": ArticleSitemap(root=root),
+        **{taxonomy.sitemap: TaxonomySitemap(taxonomy, root=root) for taxonomy in TAXONOMIES},
+    }
+
+
+def sitemap(request):
+    """/sitemap.xml: Django's sitemap view with this request's sitemaps."""
+    return sitemap_view(request, sitemaps=sitemaps_for(request))

@@ -10,8 +10,10 @@ from django.views.generic import (
     YearArchiveView,
 )
 
+from articles.audience.figures import most_read, view_total
 from articles.models import Article, Placement
 from articles.pagecache.canonical import list_value
+from articles.pagecache.middleware import keep_page_until
 from articles.portal.channels import channels_by_section
 from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
 from articles.reading import languages, portal
@@ -45,7 +47,25 @@ def _home_slots(*keys):
     return slots
 
 
-class HomeView(TemplateView):
+class FiguresMixin:
+    """A page showing view counts (articles.audience.figures) is kept by the page cache no
+    longer than its figures are: they change with the clock, not with a save."""
+
+    figures_until = None
+
+    def figures(self, found):
+        value, until = found
+        self.figures_until = min(until, self.figures_until or until)
+        return value
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.figures_until is not None:
+            keep_page_until(response, self.figures_until)
+        return response
+
+
+class HomeView(FiguresMixin, TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
@@ -54,6 +74,7 @@ class HomeView(TemplateView):
         context["carousel"] = slots[CAROUSEL_SLOT]
         context["showcase"] = slots[SHOWCASE_SLOT]
         context.update(home_blocks(request=self.request))
+        context["most_read"] = self.figures(most_read())
         return context
 
 
@@ -103,7 +124,7 @@ class ArticleListView(ListView):
         return context
 
 
-class TaxonomyArticleListView(ArticleListView):
+class TaxonomyArticleListView(FiguresMixin, ArticleListView):
     """The articles of one section, topic, tag or author (articles.reading.taxonomies); a
     section's list also takes its fields' filters and sort order (articles.reading.portal)."""
 
@@ -152,10 +173,11 @@ class TaxonomyArticleListView(ArticleListView):
         ]
         context["list_sorts"] = portal.sortable_fields(self.section_fields)
         context["list_query"] = self.wanted
+        context["most_read"] = self.figures(most_read(section=section))
         return context
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(FiguresMixin, DetailView):
     """An article as readers see it; staff also see drafts and scheduled ones (preview)."""
 
     template_name = "articles/article_detail.html"
@@ -190,6 +212,9 @@ class ArticleDetailView(DetailView):
             context["related_articles"] = reading.cached_related_articles(
                 article, request=self.request
             )
+            context["view_count"] = self.figures(view_total(article))
+            # Staff reading the site are not its readers.
+            context["count_views"] = not self.request.user.is_staff
         else:
             context["related_articles"] = reading.related_links(article)
         return context

@@ -4,6 +4,7 @@ for the header's switch and the `hreflang` links."""
 from django import template
 
 from articles.reading.languages import page_versions
+from articles.reading.site_url import absolute_url
 
 register = template.Library()
 
@@ -15,5 +16,5 @@ def language_versions(context):
         return []
     versions = page_versions(request.path, existing=context.get("article_versions"))
     for version in versions:
-        version["absolute"] = request.build_absolute_uri(version["url"])
+        version["absolute"] = absolute_url(request, version["url"])
     return versions

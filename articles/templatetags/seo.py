@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from articles.models import Article
+from articles.reading.site_url import absolute_url as site_absolute_url
 from articles.reading.taxonomies import BY_MODEL
 
 register = template.Library()
@@ -44,12 +45,18 @@ def _canonical(request):
     """This page's address without tracking or other parameters, keeping the page number."""
     keep = [(key, request.GET[key]) for key in ("q", "page") if request.GET.get(key)]
     keep = [(key, value) for key, value in keep if not (key == "page" and value == "1")]
-    url = request.build_absolute_uri(request.path)
+    url = site_absolute_url(request, request.path)
     return f"{url}?{urlencode(keep)}" if keep else url
 
 
 def _image_url(request, image):
-    return request.build_absolute_uri(image.url) if image else ""
+    return site_absolute_url(request, image.url) if image else ""
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, url):
+    """A path on the site's public address (settings.SITE_URL, else the request's host)."""
+    return site_absolute_url(context["request"], url)
 
 
 @register.simple_tag(takes_context=True)
@@ -110,13 +117,13 @@ def json_ld(data):
 def news_article_json_ld(context, article):
     """schema.org NewsArticle for an article page (authors attached with it by attach_labels())."""
     request = context["request"]
-    home = request.build_absolute_uri(reverse("articles:home"))
+    home = site_absolute_url(request, reverse("articles:home"))
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "mainEntityOfPage": {
             "@type": "WebPage",
-            "@id": request.build_absolute_uri(article.get_absolute_url()),
+            "@id": site_absolute_url(request, article.get_absolute_url()),
         },
         "headline": article.title[:110],
         "description": article.description,
@@ -127,7 +134,7 @@ def news_article_json_ld(context, article):
             {
                 "@type": "Person",
                 "name": author.name,
-                "url": request.build_absolute_uri(author.get_absolute_url()),
+                "url": site_absolute_url(request, author.get_absolute_url()),
             }
             for author in article.byline
         ],

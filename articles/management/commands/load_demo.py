@@ -33,11 +33,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-admin", action="store_true", help="Do not create the admin.")
+        parser.add_argument(
+            "--base-url",
+            default="http://127.0.0.1:8000",
+            help="Where runserver will serve the site (`make run` passes its HOST and PORT).",
+        )
 
     def handle(self, *args, **options):
+        base_url = options["base_url"].rstrip("/")
         Site.objects.update_or_create(
             pk=settings.SITE_ID,
-            defaults={"domain": "127.0.0.1:8000", "name": settings.NEWSROOM["SITE_NAME"]},
+            defaults={
+                "domain": base_url.partition("://")[2],
+                "name": settings.NEWSROOM["SITE_NAME"],
+            },
         )
         self._import_seed()
         with transaction.atomic():
@@ -49,7 +58,7 @@ class Command(BaseCommand):
             )
         )
         if not options["no_admin"]:
-            self._ensure_admin()
+            self._ensure_admin(login_url=f"{base_url}/{settings.ADMIN_URL}")
 
     def _import_seed(self):
         report = import_site(site_dir=DEMO_SITE)
@@ -113,11 +122,11 @@ class Command(BaseCommand):
                 )
         return created
 
-    def _ensure_admin(self):
+    def _ensure_admin(self, *, login_url):
         User = get_user_model()
         if User.objects.filter(username=ADMIN_USERNAME).exists():
             self.stdout.write(
-                f"Admin: http://127.0.0.1:8000/admin/ — user '{ADMIN_USERNAME}' "
+                f"Admin: {login_url} — user '{ADMIN_USERNAME}' "
                 "(password was printed on the first run; reset it with "
                 f"`manage.py changepassword {ADMIN_USERNAME}`)."
             )
@@ -126,7 +135,7 @@ class Command(BaseCommand):
         User.objects.create_superuser(ADMIN_USERNAME, "admin@example.com", password)
         self.stdout.write(
             self.style.WARNING(
-                "\n  Admin login (shown once): http://127.0.0.1:8000/admin/\n"
+                f"\n  Admin login (shown once): {login_url}\n"
                 f"    user:     {ADMIN_USERNAME}\n    password: {password}\n"
             )
         )
