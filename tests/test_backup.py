@@ -5,6 +5,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,58 @@ def test_backup_and_restore_round_trip_every_article_and_file(tmp_path, database
     )
     refused = manage("restore", str(backup_dir), env=target, check=False)
     assert refused.returncode != 0 and "already has articles" in refused.stderr
+
+
+# Editors at work: every transaction adds an article with its byline; every third deletes one.
+WRITER = r"""
+import os, time
+from django.db import transaction
+from articles.models import Article, ArticleAuthor, Author
+author, _ = Author.objects.get_or_create(name="并发作者")
+print("writing", flush=True)
+end, n = time.monotonic() + float(os.environ["WRITE_SECONDS"]), 0
+while time.monotonic() < end:
+    with transaction.atomic():
+        article = Article.objects.create(title=f"写入中 {n}")
+        ArticleAuthor.objects.create(article=article, author=author)
+    if n % 3 == 2:
+        Article.objects.filter(pk=article.pk - 1).delete()
+    n += 1
+print(n)
+"""
+
+
+def test_a_backup_taken_while_editors_write_is_one_snapshot_and_restores(tmp_path, databases):
+    """dumpdata reads table after table: without one snapshot, bylines written between the
+    articles table and theirs point at articles the dump lacks, and the restore fails."""
+    source = _env(databases[0], tmp_path / "media-source")
+    target = _env(databases[1], tmp_path / "media-target")
+    manage("migrate", "--noinput", env=source)
+    manage("load_demo", env=source)
+    writer = subprocess.Popen(
+        [sys.executable, "manage.py", "shell", "-c", WRITER],
+        cwd=ROOT,
+        env={**source, "WRITE_SECONDS": "8"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        while writer.stdout.readline().strip() != "writing":  # after the shell's own notice
+            assert writer.poll() is None, writer.stderr.read()
+        time.sleep(0.5)
+        backups = []
+        for n in range(2):  # each while the writer runs
+            backups.append(tmp_path / f"backup-{n}")
+            manage("backup", "--output", str(backups[-1]), env=source)
+    finally:
+        out, err = writer.communicate(timeout=60)
+    assert writer.returncode == 0, err
+    assert int(out.split()[-1]) > 50  # the writer really wrote during the backups
+    for backup in backups:
+        manifest = json.loads((backup / "manifest.json").read_text())
+        result = manage("restore", str(backup), "--force", env=target)
+        assert f"restored {manifest['articles']} articles" in result.stdout
 
 
 def test_restore_refuses_a_damaged_backup(tmp_path, databases):

@@ -27,6 +27,11 @@ _HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
 _written = ContextVar("media_written", default=None)
 
 
+def is_partial(file_name):
+    """True for the name of a partial file: a write in progress, or one a killed process left."""
+    return file_name.startswith(".") and file_name.endswith(PARTIAL_SUFFIX)
+
+
 def is_disk_full(exc):
     """True when exc (or what caused it) is the disk or the quota running out."""
     while exc is not None:
@@ -140,7 +145,7 @@ class AtomicFileSystemStorage(FileSystemStorage):
         removed, now = 0, time.time()
         for directory, _folders, files in os.walk(root):
             for file_name in files:
-                if not (file_name.startswith(".") and file_name.endswith(PARTIAL_SUFFIX)):
+                if not is_partial(file_name):
                     continue
                 path = os.path.join(directory, file_name)
                 try:
