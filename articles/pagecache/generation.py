@@ -27,6 +27,10 @@ def page_cache_settings():
         "LOCAL_BYTES": 16 * 1024 * 1024,
         # Pages with search words (`q`) stored per generation and event window, at most.
         "SEARCH_PAGES": 500,
+        # One render per miss: how long a request waits for the page another request is
+        # rendering (seconds; 0 renders at once), polling every RENDER_POLL seconds.
+        "RENDER_WAIT": 2.0,
+        "RENDER_POLL": 0.02,
         **settings.PAGE_CACHE,
     }
 

@@ -183,6 +183,21 @@ GUARD_HEADERS = frozenset(
 )
 
 
+def _wait_for_render(request, state, key, rendering, options):
+    """One render per miss: another request holds `rendering` and is rendering this page; wait
+    for its entry, at most RENDER_WAIT seconds. None when it gives up or stores nothing (not a
+    200, a failing cache that holds no lock at all): this request renders the page itself."""
+    deadline = time.monotonic() + options["RENDER_WAIT"]
+    while time.monotonic() < deadline:
+        if not cache.get(rendering):
+            return cached_page(request, state, key)  # done (or the cache holds no locks)
+        time.sleep(options["RENDER_POLL"])
+        page = cached_page(request, state, key)
+        if page is not None:
+            return page
+    return None
+
+
 def cached_page(request, state, key):
     """The cached answer to `request` as (status, headers, body), or None on a miss.
 
@@ -256,6 +271,21 @@ class PageCacheMiddleware:
         if page is not None:
             return self._response(*page)
 
+        # One render per miss: the first request to miss takes the page's lock and renders;
+        # the others wait for what it stores (_wait_for_render).
+        rendering = f"{key}:rendering"
+        owner = cache.add(rendering, 1, timeout=max(1, int(options["RENDER_WAIT"]) + 1))
+        if not owner:
+            page = _wait_for_render(request, state, key, rendering, options)
+            if page is not None:
+                return self._response(*page)
+        try:
+            return self._render(request, state, key, query, options)
+        finally:
+            if owner:
+                cache.delete(rendering)
+
+    def _render(self, request, state, key, query, options):
         canonicalize(request, query)
         response = self.get_response(request)
         if not _may_store(request, response):
