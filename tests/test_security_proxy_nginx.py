@@ -44,13 +44,13 @@ def render_config(folder, *, listen_port, upstream_port):
     site = (ROOT / "docs" / "nginx.conf").read_text()
     replacements = {
         "listen 80;": f"listen 127.0.0.1:{listen_port};",
-        "server 127.0.0.1:8000;": f"server 127.0.0.1:{upstream_port};",
+        "server 127.0.0.1:8000 ": f"server 127.0.0.1:{upstream_port} ",
         "/var/cache/nginx/newsroom": str(folder / "cache"),
         "/srv/newsroom/staticfiles/": f"{ROOT / 'staticfiles'}/",
         "/srv/newsroom/media/": f"{folder / 'media'}/",
     }
     for old, new in replacements.items():
-        if old in ("listen 80;", "server 127.0.0.1:8000;"):
+        if old in ("listen 80;", "server 127.0.0.1:8000 "):
             assert old in site, f"docs/nginx.conf no longer has {old!r}: update this test"
         site = site.replace(old, new)
     temp = "\n".join(
