@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "django_ckeditor_5",
     "reversion",
     "imagekit",
-    "axes",
+    "newsroom.axes_app.AxesConfig",  # django-axes, its name translated
     "csp",
     "articles",
 ]

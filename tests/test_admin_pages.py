@@ -111,3 +111,19 @@ def test_placement_admin_records_who_created_it(staff_client, staff_user, make_a
     )
 
     assert Placement.objects.get().created_by == staff_user
+
+
+def test_a_refused_form_with_a_cleared_slug_shows_its_errors_not_a_500(staff_client, make_article):
+    """The preview link is the saved article's page, not the posted (empty) slug's."""
+    from tests.admin_forms import admin_form
+
+    article = make_article(title="有网址的文章")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    form = admin_form(staff_client, url)
+    form.update(slug="", title="")
+
+    response = staff_client.post(url, form)
+
+    assert response.status_code == 200
+    assert "title" in response.context["adminform"].form.errors
+    assert response.context["preview_url"] == article.get_absolute_url()

@@ -20,7 +20,7 @@ def po_entries():
     for block in text.split("\n\n"):
         fields, current = {}, None
         for line in block.splitlines():
-            match = re.match(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
+            match = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d\])?) "(.*)"$', line)
             if match:
                 current = match.group(1)
                 fields[current] = match.group(2)
@@ -29,25 +29,26 @@ def po_entries():
         flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
         if fields.get("msgid"):
             strs = [v for k, v in fields.items() if k.startswith("msgstr")]
-            entries.append((fields["msgid"], strs, flags))
+            entries.append((fields["msgid"], strs, flags, fields.get("msgctxt")))
     return entries
 
 
 def test_every_english_entry_is_translated_and_not_fuzzy():
     entries = po_entries()
     assert len(entries) > 100
-    untranslated = [msgid for msgid, strs, _ in entries if not all(strs)]
-    fuzzy = [msgid for msgid, _, flags in entries if "fuzzy" in flags]
+    untranslated = [msgid for msgid, strs, _, _context in entries if not all(strs)]
+    fuzzy = [msgid for msgid, _, flags, _context in entries if "fuzzy" in flags]
     assert untranslated == [] and fuzzy == []
 
 
 def test_compiled_catalogue_matches_the_po_file():
     with open(LOCALE / "django.mo", "rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
-    for msgid, strs, _ in po_entries():
+    for msgid, strs, _, context in po_entries():
         if "\\" in msgid:
             continue  # escaped characters: compared by the tests below through Django instead
-        assert catalogue.gettext(msgid) == strs[0].replace('\\"', '"'), msgid
+        found = catalogue.pgettext(context, msgid) if context else catalogue.gettext(msgid)
+        assert found == strs[0].replace('\\"', '"'), msgid
 
 
 def test_site_speaks_simplified_chinese_by_default(client):

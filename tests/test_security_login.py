@@ -1,6 +1,7 @@
 """Admin login throttling (django-axes) and the admin URL prefix."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,9 +37,15 @@ def test_five_wrong_passwords_lock_the_account_with_a_clear_message(client, edit
     locked = _attempt(client, "wrong")
     assert locked.status_code == 429
     text = locked.content.decode()
-    assert "登录已暂时锁定" in text
-    assert "Login temporarily locked" in text
-    assert "15 minutes" in text
+    assert '<html lang="zh-hans">' in text and "登录已暂时锁定" in text and "15 分钟后" in text
+    assert "Login" not in text and "minutes" not in text  # one language on the screen
+    english = client.post(
+        LOGIN,
+        {"username": "editor", "password": "wrong", "next": "/admin/"},
+        headers={"accept-language": "en"},
+    ).content.decode()
+    assert '<html lang="en">' in english and "Login temporarily locked" in english
+    assert "15 minutes" in english and not re.search(r"[\u4e00-\u9fff]", english)
 
 
 @pytest.mark.django_db

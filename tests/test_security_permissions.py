@@ -70,6 +70,7 @@ CUSTOM_VIEWS = {
     "revision_compare": "view",
     "revision_restore": "change",
     "translation_compare": "view",
+    "presence": "view",  # POST only (GET: 405); the heartbeat of the change form
     "desk": "view_placement",
     "merge_tags": "change",
     "password_change": "change",

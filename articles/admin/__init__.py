@@ -5,6 +5,7 @@ from articles.admin import (  # noqa: F401 (registers)
     ads,
     content,
     desk,
+    issues,
     others,
     placements,
     portal,

@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db.models import Prefetch
@@ -5,9 +7,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from taggit.models import Tag as TaggitTag
 
+from articles.admin.editing import EditingAdminMixin
+from articles.admin.issues import warn_about_issues
+from articles.admin.merge import AuthorFormSet, tell_what_was_merged
 from articles.admin.params import CheckedLookupsMixin
 from articles.admin.revisions import RevisionAdminMixin
 from articles.admin.storage import StorageErrorAdminMixin
@@ -26,7 +31,6 @@ from articles.models import (
     Article,
     ArticleAuthor,
     Author,
-    ContentIssue,
     Placement,
     Slot,
     Topic,
@@ -45,6 +49,7 @@ class PortalArticleForm(SectionFieldsFormMixin, ArticleAdminForm):
 
 class ArticleAuthorInline(TranslationPrefillInline, admin.TabularInline):
     model = ArticleAuthor
+    formset = AuthorFormSet
     autocomplete_fields = ["author"]
     extra = 1
     verbose_name = _("署名作者")
@@ -87,6 +92,7 @@ class PlacementFilter(admin.SimpleListFilter):
 class ArticleAdmin(
     CheckedLookupsMixin,
     StorageErrorAdminMixin,
+    EditingAdminMixin,
     RevisionAdminMixin,
     TranslationAdminMixin,
     admin.ModelAdmin,
@@ -100,7 +106,6 @@ class ArticleAdmin(
         "section",
         "author_names",
         "status_label",
-        "published_at",
         "slot_names",
         "preview_link",
     ]
@@ -156,7 +161,7 @@ class ArticleAdmin(
     ]
 
     class Media:
-        css = {"all": ["css/admin-translations.css"]}
+        css = {"all": ["css/admin-translations.css", "css/admin-article-list.css"]}
 
     def get_queryset(self, request):
         return (
@@ -242,12 +247,18 @@ class ArticleAdmin(
         else:
             comment = _("新建")
         revisions.record(article=form.instance, by=request.user, comment=comment)
+        tell_what_was_merged(request, form)
+        warn_about_issues(request, form.instance)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["conflict"] = getattr(context["adminform"].form, "conflict", None)
         context["translations"] = self.translation_context(request, obj)
         if obj is not None and obj.pk:
-            context["preview_url"] = obj.get_absolute_url()
+            # The saved article's page: a refused form's instance carries what was posted, a
+            # cleared slug too (the form's initial data is the saved row).
+            saved = copy.copy(obj)
+            saved.slug = context["adminform"].form.initial.get("slug") or obj.slug
+            context["preview_url"] = saved.get_absolute_url()
             context["revisions_url"] = reverse("admin:articles_article_revisions", args=[obj.pk])
             context["can_propose"] = permissions.can_propose(request.user)
             context["propose_url"] = (
@@ -279,12 +290,12 @@ class ArticleAdmin(
             return _("已发布：%(when)s 起对读者可见") % {"when": when}
         return _("草稿：读者看不到")
 
-    @admin.display(description=_("题图"))
+    @admin.display(description=pgettext_lazy("article list column", "题图"))
     def thumbnail(self, obj):
         if not obj.featured_image:
             return "—"
         return format_html(
-            '<img src="{}" alt="" style="width:64px;height:40px;object-fit:cover;border-radius:3px">',
+            '<img class="article-thumb" src="{}" alt="" width="48" height="30">',
             obj.featured_image.url,
         )
 
@@ -303,14 +314,19 @@ class ArticleAdmin(
         # From the prefetched byline rows (get_queryset), not obj.byline: one query per row.
         return "、".join(link.author.name for link in obj.article_authors.all())
 
-    @admin.display(description=_("状态"), ordering="status")
+    @admin.display(description=_("发布状态"), ordering="published_at")
     def status_label(self, obj):
+        """The status with its time, in one narrow column (the list's room goes to titles)."""
+        when = (
+            timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")
+            if obj.published_at
+            else ""
+        )
         if obj.is_scheduled:
+            return format_html("⏰ {}", _("定时发布：%(when)s") % {"when": when})
+        if obj.is_visible:
             return format_html(
-                '<span title="{}">⏰ {}</span>',
-                obj.published_at,
-                _("定时发布：%(when)s")
-                % {"when": timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")},
+                '{}<br><span class="publish-time">{}</span>', obj.get_status_display(), when
             )
         return obj.get_status_display()
 
@@ -360,23 +376,5 @@ class TaxonomyAdmin(CheckedLookupsMixin, admin.ModelAdmin):
 
 
 # The curation desk and SlotAdmin live in desk.py; the Placement, PlacementProposal and
-# PlacementLog admins in placements.py; the role labels for groups and users in roles.py.
-
-
-@admin.register(ContentIssue)
-class ContentIssueAdmin(CheckedLookupsMixin, admin.ModelAdmin):
-    """Problems the Hugo import found; an issue disappears when a save of its article fixes it."""
-
-    list_display = ["kind", "article_link", "message", "created_at"]
-    list_filter = ["kind"]
-    search_fields = ["article__title", "message", "detail"]
-    list_select_related = ["article"]
-    readonly_fields = ["article", "kind", "message", "detail", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=_("文章"), ordering="article__title")
-    def article_link(self, obj):
-        url = reverse("admin:articles_article_change", args=[obj.article_id])
-        return format_html('<a href="{}">{}</a>', url, obj.article.title)
+# PlacementLog admins in placements.py; the role labels for groups and users in roles.py;
+# content issues in issues.py.

@@ -11,6 +11,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.merge import MergedRelationFormSet
 from articles.admin.params import CheckedLookupsMixin
 from articles.admin.translations import TranslationPrefillInline
 from articles.editorial.forms import SluggedAdminForm
@@ -107,7 +108,9 @@ class TaggedArticleForm(forms.ModelForm):
         return super().save(commit=commit)
 
 
-class TaggedArticleFormSet(forms.BaseInlineFormSet):
+class TaggedArticleFormSet(MergedRelationFormSet):
+    relation = "tags"
+
     def clean(self):
         super().clean()
         typed = [

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.editorial import permissions, revisions
+from articles.editorial import merge, permissions, revisions
 from articles.media.images import clean_image
 from articles.models import Article, Author
 from articles.text.limits import MAX_BODY_BYTES, MAX_DESCRIPTION_CHARS, body_bytes
@@ -54,6 +54,18 @@ def _posts_a_new_weight(posted, current):
         return True
 
 
+def _int_or_none(raw):
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        return None
+
+
+def choices_kept(outcome, choices):
+    """Fields decided as mine by a choice: shown again so the choice can be changed."""
+    return [name for name in outcome.mine if choices.get(name) in (merge.MINE, merge.EDITED)]
+
+
 class ArticleAdminForm(forms.ModelForm):
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
     # On an add form opened as a translation (articles/admin/translations.py): the group the
@@ -72,6 +84,8 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflict = None
+        self.merge_outcome = None
+        self.merge_carry = None
         if self.instance.pk:
             self.fields["seen_version"].initial = self.instance.edit_version
 
@@ -196,38 +210,114 @@ class ArticleAdminForm(forms.ModelForm):
             )
 
     def _refuse_a_stale_edit(self):
-        """Optimistic locking: refuse the save if someone saved since this form was opened."""
-        seen = self.cleaned_data.get("seen_version")
-        if not self.instance.pk or seen is None:
+        """Optimistic locking with a three-way merge (articles/editorial/merge.py): a save
+        made after someone else's keeps their changes and refuses only what both changed
+        differently, until the editor chooses for each of those fields."""
+        if not self.instance.pk:
             return
+        seen = self.cleaned_data.get("seen_version")
+        decided_at = _int_or_none(self.data.get("merge_version"))
         with transaction.atomic():
             # Locked until the admin's transaction ends, so no save can slip in between.
             current = Article.objects.select_for_update().get(pk=self.instance.pk)
-        if current.edit_version == seen:
-            self.instance.edit_version = current.edit_version
+        self.instance.edit_version = current.edit_version
+        if seen == current.edit_version and decided_at is None:
             return
+        base_version = None if seen is None else revisions.version_at(current, seen)
+        names = [name for name in revisions.TRACKED_FIELDS if name in self.cleaned_data]
+        posted_relations = merge.posted_relations(self.data)
+        theirs_relations = {
+            name: value
+            for name, value in revisions.relations_of(current).items()
+            if name in posted_relations
+        }
+        names += list(posted_relations)
+        theirs = merge.comparable(revisions.current_field_dict(current), theirs_relations, names)
+        mine = merge.comparable(self._posted_field_dict(current), posted_relations, names)
+        base = None
+        if base_version is not None:
+            base = merge.comparable(
+                base_version.field_dict, revisions.relations_at(base_version), names
+            )
+        # Choices count only for the version they were made against.
+        choices = {}
+        if decided_at == current.edit_version:
+            choices = {name: self.data.get(f"merge-{name}") for name in names}
+        outcome = merge.merge(names=names, base=base, theirs=theirs, mine=mine, choices=choices)
+        self.merge_outcome = outcome
+        for name in outcome.theirs + outcome.chosen_theirs:
+            self._keep_theirs(name, current)
+        self.instance.relation_merge = {
+            name: merge.THEIRS if outcome.keeps_theirs(name) else merge.MINE
+            for name in posted_relations
+            if name in outcome.mine or outcome.keeps_theirs(name)
+        }
+        if not outcome.conflicts and (seen is not None or decided_at is not None):
+            # Shown again if an inline row is refused, so the choices are not asked again.
+            self.merge_carry = {"version": current.edit_version, "choices": choices}
+            return
+        self._refuse_with_conflicts(
+            current=current,
+            outcome=outcome,
+            rows_for=[*outcome.conflicts, *outcome.chosen_theirs, *choices_kept(outcome, choices)],
+            theirs=theirs,
+            mine=mine,
+            choices=choices,
+            missing_version=seen is None,
+        )
+
+    def _keep_theirs(self, name, current):
+        """Their value stays: the form leaves the field alone, and the form shown again after
+        a refusal shows their text."""
+        if name in revisions.RELATIONS:
+            return
+        self.cleaned_data.pop(name, None)
+        attname = Article._meta.get_field(name).attname
+        if name != "topics":
+            setattr(self.instance, attname, getattr(current, attname))
+        if isinstance(getattr(current, attname), str) and name != "featured_image":
+            self.data = self.data.copy()
+            self.data[self.add_prefix(name)] = getattr(current, attname)
+
+    def _refuse_with_conflicts(
+        self, *, current, outcome, rows_for, theirs, mine, choices, missing_version
+    ):
         revision = revisions.latest_revision(current)
         who = (revision.user if revision else None) or _("其他人")
         when = timezone.localtime(revision.date_created if revision else current.updated_at)
         when_text = when.strftime("%Y-%m-%d %H:%M:%S")
+        rows = merge.conflict_rows(
+            names=rows_for,
+            theirs=theirs,
+            mine=mine,
+            theirs_label=_("已保存的版本（%(user)s，%(when)s）") % {"user": who, "when": when_text},
+            mine_label=_("你的版本（尚未保存）"),
+        )
+        for row in rows:
+            row["choice"] = choices.get(row["name"]) or ""
         self.conflict = {
             "user": who,
             "when": when,
-            "rows": revisions.compare(
-                revisions.current_field_dict(current),
-                self._posted_field_dict(current),
-                old_label=_("已保存的版本（%(user)s，%(when)s）")
-                % {"user": who, "when": when_text},
-                new_label=_("你的版本（尚未保存）"),
-            ),
+            "version": current.edit_version,
+            "rows": rows,
+            "kept": [merge.label(name) for name in outcome.theirs],
         }
-        # The next save, made after looking at the differences, is taken as the merge.
+        # The choices shown belong to this version; a later save by someone else asks again.
         self.data = self.data.copy()
-        self.data[self.add_prefix("seen_version")] = str(current.edit_version)
+        self.data["merge_version"] = str(current.edit_version)
+        if missing_version:
+            raise ValidationError(
+                _(
+                    "保存被拒绝：表单缺少版本号，无法判断你打开之后别人改了什么。你的修改还在"
+                    "下面的表单里；请在下方逐项选择保留哪个版本，然后再保存。"
+                ),
+                code="version_missing",
+            )
         raise ValidationError(
             _(
-                "保存被拒绝：你打开这篇文章之后，%(user)s 于 %(when)s 修改并保存了它。"
-                "你的修改还在下面的表单里，没有丢失；请对照下方的差异手工合并，然后再保存一次。"
+                "保存被拒绝：你打开这篇文章之后，%(user)s 于 %(when)s 修改并保存了它，有些字段"
+                "你们两人都改了。你的修改还在下面的表单里，没有丢失；请在下方逐项选择保留哪个"
+                "版本（或在表单里改好），然后再保存。"
             )
             % {"user": who, "when": when_text},
             code="edit_conflict",

@@ -7,6 +7,7 @@ the curation desk and the services all ask the same question.
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 WRITER = "Writer"
 EDITOR = "Editor"
@@ -14,9 +15,9 @@ MODERATOR = "Moderator"
 
 # Group names stay English in the database (code and migrations refer to them); people see these.
 ROLE_LABELS = {
-    WRITER: _("作者"),
-    EDITOR: _("编辑"),
-    MODERATOR: _("审核"),
+    WRITER: pgettext_lazy("role", "作者"),
+    EDITOR: pgettext_lazy("role", "编辑"),
+    MODERATOR: pgettext_lazy("role", "审核"),
 }
 ROLE_SUMMARIES = {
     WRITER: _("撰写文章，修改自己的草稿；不能发布、定时或撤回，不能改推荐位。"),

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from reversion.models import Version
 
 from articles.media.renditions import make_article_renditions
-from articles.models import Article, Section, Topic
+from articles.models import Article, ArticleAuthor, Section, TaggedArticle, Topic
 
 TRACKED_FIELDS = [
     "title",
@@ -49,8 +49,17 @@ RESTORED_FIELDS = [
 ]
 LONG_TEXT_FIELDS = {"body", "description"}
 
+# Each revision also keeps the edit_version it was saved at and the byline and tag rows, so a
+# save can find the version its form was opened at and merge against it (editorial/merge.py).
+RELATIONS = {"authors": "article_authors", "tags": "taggedarticle_set"}
+if not reversion.is_registered(ArticleAuthor):
+    reversion.register(ArticleAuthor, fields=["article", "author", "position"])
+if not reversion.is_registered(TaggedArticle):
+    reversion.register(TaggedArticle, fields=["content_object", "tag"])
 if not reversion.is_registered(Article):
-    reversion.register(Article, fields=TRACKED_FIELDS)
+    reversion.register(
+        Article, fields=[*TRACKED_FIELDS, "edit_version"], follow=list(RELATIONS.values())
+    )
 
 
 def record(*, article, by, comment=""):
@@ -82,6 +91,42 @@ def latest_revision(article):
     return version.revision if version else None
 
 
+def version_at(article, edit_version):
+    """The revision recorded when the article was at `edit_version`, or None (saved outside
+    the admin, or before revisions kept the number)."""
+    for version in versions_of(article).only("pk", "serialized_data", "format", "revision"):
+        recorded = version.field_dict.get("edit_version")
+        if recorded == edit_version:
+            return version
+        if recorded is not None and recorded < edit_version:
+            return None
+    return None
+
+
+def relations_of(article):
+    """The byline (author ids in order) and the tags (sorted ids) as they are stored now."""
+    return {
+        "authors": list(article.article_authors.values_list("author_id", flat=True)),
+        "tags": sorted(article.taggedarticle_set.values_list("tag_id", flat=True)),
+    }
+
+
+def relations_at(version):
+    """The byline and tags kept with a revision (see RELATIONS)."""
+    authors, tags = [], []
+    for other in version.revision.version_set.all():
+        model = other._model
+        if model is ArticleAuthor:
+            data = other.field_dict
+            authors.append((data.get("position") or 0, int(other.object_id), data["author_id"]))
+        elif model is TaggedArticle:
+            tags.append(other.field_dict["tag_id"])
+    return {
+        "authors": [author for *_order, author in sorted(authors)],
+        "tags": sorted(tags),
+    }
+
+
 def _attname(name):
     return Article._meta.get_field(name).attname
 
@@ -95,6 +140,11 @@ def _value(field_dict, name):
     if isinstance(value, datetime):
         return value.replace(second=0, microsecond=0)  # the admin edits times by the minute
     return value
+
+
+def field_value(field_dict, name):
+    """A tracked field's value from a field dict, normalised so equal values compare equal."""
+    return _value(field_dict, name)
 
 
 def changed_fields(old, new):

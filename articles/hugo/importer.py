@@ -10,7 +10,7 @@ from articles.hugo.body import after_import, resolve_images
 from articles.hugo.commits import sqlite_commits_without_fsync
 from articles.hugo.digest import HUGO_SLOTS, import_digest, state_digest
 from articles.hugo.files import Refused
-from articles.hugo.issues import issues_written_by_importer
+from articles.hugo.issues import checked_issues, issues_written_by_importer
 from articles.hugo.limits import MAX_FILE_BYTES, LimitError, check_body
 from articles.hugo.lookups import TermCache, TopicCache
 from articles.hugo.mapping import bounded_extra, data_page_reason
@@ -326,6 +326,7 @@ class _Run:
         self._relations(
             article, is_new=is_new, authors=authors, tags=tags, topics=topics, slots=slots
         )
+        issues += checked_issues(article, known=issues)
         if not is_new:
             ContentIssue.objects.filter(article=article).delete()
         ContentIssue.objects.bulk_create(

@@ -1,4 +1,4 @@
-"""Content issues an import found, and clearing the ones an editor has since fixed."""
+"""Content issues an import or a save found, and clearing the ones an editor has since fixed."""
 
 import re
 from contextlib import contextmanager
@@ -8,7 +8,9 @@ from html import unescape
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
+from articles.editorial.checks import CHECKED_KINDS, find_problems
 from articles.models import ContentIssue
+from articles.models.issues import FEATURED_PREFIXES
 
 FEATURED = "featuredImage: "
 MISSING_FILE = "featured image file: "
@@ -88,8 +90,54 @@ def issues_written_by_importer():
         _importing.reset(token)
 
 
+def checked_issues(article, *, known):
+    """(kind, message, detail) of what the checks find that known (the import's own
+    (kind, message, detail) issues) does not already say."""
+    said = {(kind, detail) for kind, _message, detail in known}
+    images = {detail for _kind, _message, detail in known}
+    issues = []
+    for kind, detail in find_problems(article):
+        if (kind, detail) in said or (
+            kind == ContentIssue.Kind.BROKEN_IMAGE_PATH and detail in images
+        ):
+            continue
+        message = ContentIssue(article=article, kind=kind, detail=detail).description()
+        issues.append((kind, message, detail))
+    return issues
+
+
+def sync_checked_issues(article):
+    """Write what the checks find in the saved article; drop the checked issues it no longer
+    has. Issues only the import can tell (a file it could not read) are left to is_fixed()."""
+    existing = list(article.content_issues.all())
+    kept = [
+        (issue.kind, issue.message, issue.detail)
+        for issue in existing
+        if issue.kind not in CHECKED_KINDS or issue.detail.startswith(FEATURED_PREFIXES)
+    ]
+    found = checked_issues(article, known=kept)
+    wanted = {(kind, detail) for kind, _message, detail in found}
+    stale = [
+        issue.pk
+        for issue in existing
+        if (issue.kind, issue.message, issue.detail) not in kept
+        and (issue.kind, issue.detail) not in wanted
+    ]
+    have = {(issue.kind, issue.detail) for issue in existing}
+    if stale:
+        ContentIssue.objects.filter(pk__in=stale).delete()
+    ContentIssue.objects.bulk_create(
+        ContentIssue(article=article, kind=kind, message=message, detail=detail[:500])
+        for kind, message, detail in found
+        if (kind, detail) not in have
+    )
+
+
 def recheck_after_save(sender, instance, raw=False, **kwargs):
-    """post_save receiver (connected in articles/apps.py): an editor's save of an imported
-    article drops the content issues it has fixed."""
-    if instance.source_path and not raw and not _importing.get():
+    """post_save receiver (connected in articles/apps.py): a save outside the import drops the
+    content issues it has fixed and records what readers would now see broken."""
+    if raw or _importing.get():
+        return
+    if instance.source_path:
         recheck_content_issues(instance)
+    sync_checked_issues(instance)

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_ckeditor_5.fields import CKEditor5Field
 from taggit.managers import TaggableManager
 
@@ -331,8 +332,15 @@ class Article(models.Model):
 class ArticleAuthor(models.Model):
     """An author on an article; position is the byline order."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="article_authors")
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="article_links")
+    article = models.ForeignKey(
+        Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="article_authors"
+    )
+    author = models.ForeignKey(
+        Author,
+        verbose_name=pgettext_lazy("byline column", "作者"),
+        on_delete=models.CASCADE,
+        related_name="article_links",
+    )
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
 
     class Meta:

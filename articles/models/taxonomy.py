@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
@@ -158,8 +158,13 @@ class Tag(TagBase):
 
 
 class TaggedArticle(TaggedItemBase):
-    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", verbose_name=_("文章"), on_delete=models.CASCADE)
+    tag = models.ForeignKey(
+        Tag,
+        verbose_name=pgettext_lazy("tag column", "标签"),
+        on_delete=models.CASCADE,
+        related_name="tagged_articles",
+    )
 
     class Meta:
         verbose_name = _("文章标签")
