@@ -7,6 +7,7 @@ X-Forwarded-For, a different address for each; what the clients put into X-Forwa
 themselves must change nothing. Skipped when nginx is not installed.
 """
 
+import contextlib
 import http.client
 import re
 import shutil
@@ -72,8 +73,9 @@ http {{
 """
 
 
-@pytest.fixture
-def nginx(live_server):
+@contextlib.contextmanager
+def running_nginx(upstream_port):
+    """docs/nginx.conf served by a real nginx in front of upstream_port; yields its port."""
     folder = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
     # nginx workers run as an unprivileged user when the master is root.
     folder.chmod(0o755)
@@ -82,7 +84,7 @@ def nginx(live_server):
         (folder / name).chmod(0o777)
     port = _free_port()
     conf = folder / "nginx.conf"
-    conf.write_text(render_config(folder, listen_port=port, upstream_port=live_server.thread.port))
+    conf.write_text(render_config(folder, listen_port=port, upstream_port=upstream_port))
     process = subprocess.Popen(
         [NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(conf)]
         + ["-g", "daemon off;"],
@@ -106,6 +108,12 @@ def nginx(live_server):
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def nginx(live_server):
+    with running_nginx(live_server.thread.port) as port:
+        yield port
 
 
 class Browser:

@@ -10,7 +10,6 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_security_proxy_nginx import NGINX, render_config
+from tests.test_security_proxy_nginx import NGINX, running_nginx
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -135,33 +134,8 @@ def nginx_in_front(gunicorn):
     if not shutil.which(NGINX):
         pytest.skip("no nginx (apt-get install nginx)")
     base, master = gunicorn
-    # Not under pytest's tmp_path: nginx's workers (an unprivileged user) must reach it.
-    folder = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
-    folder.chmod(0o755)
-    for name in ("cache", "media", "client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (folder / name).mkdir(mode=0o777)
-        (folder / name).chmod(0o777)
-    port = free_port()
-    conf = folder / "nginx.conf"
-    upstream = int(base.rsplit(":", 1)[1])
-    conf.write_text(render_config(folder, listen_port=port, upstream_port=upstream))
-    process = subprocess.Popen(
-        [NGINX, "-p", str(folder), "-e", str(folder / "error.log"), "-c", str(conf)]
-        + ["-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
-            time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", master
-    process.terminate()
-    process.wait(10)
-    shutil.rmtree(folder, ignore_errors=True)
+    with running_nginx(int(base.rsplit(":", 1)[1])) as port:
+        yield f"http://127.0.0.1:{port}", master
 
 
 def replace_and_reload(base, master):
