@@ -1,9 +1,30 @@
+from urllib.parse import unquote
+
 from django.apps import AppConfig
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # An article's fields that decide what readers see of it before they see the article itself.
 _SCHEDULE_FIELDS = ("status", "published_at", "section_id", "language")
+# What only the article's own page shows, and the pages marked shows_article_text() (search
+# excerpts, feeds, sitemaps): an edit of these alone to a visible article moves the versions
+# of those pages, not the generation (docs/ARCHITECTURE.md, "Dependency keys"). Every other
+# field, a new one included, counts as shown on lists and cards.
+_OWN_PAGE_FIELDS = frozenset(
+    {
+        "body",
+        "toc",
+        "lightbox",
+        "featured_image_caption",
+        "updated_at",
+        "edit_version",
+        "search_document",
+        "search_terms",
+        "source_digest",
+        "imported_at",
+    }
+)
 
 
 class ArticlesConfig(AppConfig):
@@ -37,7 +58,7 @@ class ArticlesConfig(AppConfig):
         )
         # An editor's draft (and its byline, tags, topics) is nobody's business but the desk's:
         # saving it keeps every cached page (docs/ARCHITECTURE.md, "The write path").
-        watch_models(models.Article, unseen=article_unseen)
+        watch_models(models.Article, unseen=article_unseen, listed=article_listed)
         watch_models(models.ArticleAuthor, unseen=relation_unseen("article"))
         watch_models(models.TaggedArticle, unseen=relation_unseen("content_object"))
         watch_models(models.Article.topics.through, m2m=True, unseen=article_unseen)
@@ -70,6 +91,27 @@ def article_unseen(article, *, stored_in=None):
     if stored_in is not None:
         return _stored_schedule(type(article), article.pk, stored_in)
     return _schedule(type(article), [getattr(article, name) for name in _SCHEDULE_FIELDS])
+
+
+def _listed_fields(article_model):
+    return [
+        field.attname
+        for field in article_model._meta.concrete_fields
+        if field.attname not in _OWN_PAGE_FIELDS
+    ]
+
+
+def article_listed(article, *, stored_in=None):
+    """pagecache.generation.watch_models()'s listed() for Article: the fields other pages show
+    (as stored in `stored_in`, else as the instance holds them) and the path of its page."""
+    names = _listed_fields(type(article))
+    if stored_in is not None:
+        rows = type(article)._base_manager.using(stored_in).filter(pk=article.pk)
+        shown = rows.values_list(*names).first()
+    else:
+        shown = tuple(getattr(article, name) for name in names)
+        shown = tuple(value.name if isinstance(value, FieldFile) else value for value in shown)
+    return shown, (unquote(article.get_absolute_url()),)
 
 
 def relation_unseen(field):

@@ -24,8 +24,10 @@ def _page_cache_on(settings):
 
 @pytest.fixture
 def fixed_state(monkeypatch):
-    """Threads share the main thread's content state (they have no test database of their own)."""
-    state = ContentState.current()
+    """Threads share the main thread's content state (they have no test database of their own),
+    with the page versions of a path that was cached before."""
+    state = ContentState.current(path="/")
+    state.page_version = 1
     monkeypatch.setattr(ContentState, "current", classmethod(lambda cls, **kw: state))
     return state
 
@@ -78,6 +80,19 @@ def test_readers_missing_one_page_together_cause_one_render(fixed_state):
         )
         is None
     )
+
+
+def test_the_first_render_of_a_path_is_one_render_too():
+    """A path never stored has no page version yet (generation.py, "Page versions"): the render
+    adds one, and the readers waiting read the state again to find the page under it."""
+    ContentState.current()  # the next event, computed here: the threads have no database
+    renders = []
+    page_cache = middleware.PageCacheMiddleware(slow_page(renders))
+
+    responses = all_at_once(page_cache, "/articles/first-time/")
+
+    assert renders == ["/articles/first-time/"]
+    assert sorted(r["X-Page-Cache"] for r in responses) == ["hit"] * (READERS - 1) + ["miss"]
 
 
 def test_a_page_that_is_not_stored_does_not_keep_the_others_waiting(fixed_state):

@@ -2,12 +2,22 @@
 reader can see is saved or deleted. Every value kept for readers is keyed by it.
 
 Receivers in articles/apps.py call content_changed() for every reader-visible model, except for a
-save readers cannot see (an editor's draft): watch_models(unseen=...). Bulk writes
-(QuerySet.update(), bulk_create()) send no signals: code that uses them calls bump_generation().
+save readers cannot see (an editor's draft): watch_models(unseen=...), and an edit readers see
+only on the article's own page (its text): watch_models(listed=...) then calls pages_changed(),
+which moves two narrower versions instead (page versions, below). Bulk writes (QuerySet.update(),
+bulk_create()) send no signals: code that uses them calls bump_generation().
 This package imports no models: it could be an app of its own.
+
+Page versions (docs/ARCHITECTURE.md, "Dependency keys"): every cached page is also keyed by the
+version of its own path, and a page that shows articles' text beyond their cards (search excerpts,
+feeds, sitemaps: views marked with shows_article_text()) records the text version it was rendered
+at. Like the generation, both start from the clock in microseconds and only go up, so a version
+lost to eviction or expiry comes back as a number no stored page names.
 """
 
+import hashlib
 import time
+from functools import partial, wraps
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,6 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 GENERATION_KEY = "newsroom:generation"
 CHANGED_AT_KEY = "newsroom:changed-at"
+TEXT_VERSION_KEY = "newsroom:text-version"
 REPLICA_LAG_SECONDS = 2
 
 
@@ -67,12 +78,77 @@ def request_generation(request):
 
 
 def bump_generation():
+    _bump(GENERATION_KEY, timeout=None)
+    _mark_changed()
+
+
+def _bump(key, *, timeout):
     try:
-        cache.incr(GENERATION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(GENERATION_KEY, _first_generation(), timeout=None)
+        cache.set(key, _first_generation(), timeout=timeout)
+
+
+def _mark_changed():
     if "replica" in settings.DATABASES:
         cache.set(CHANGED_AT_KEY, time.time(), timeout=REPLICA_LAG_SECONDS * 2)
+
+
+def page_version_key(path):
+    """Where the version of the page at `path` (request.path: decoded, language prefix
+    included) is kept."""
+    digest = hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
+    return f"newsroom:page-version:{digest}"
+
+
+def new_page_version(path):
+    """The version a page rendered now is stored under when its path has none yet: added from
+    the clock; None when the path got one meanwhile (an edit during the render: store nothing,
+    the next request renders again)."""
+    # Kept without a timeout, like the generation: one small key per page that was ever stored
+    # (a 404 or any other page not stored gets none), evicted by Redis's LRU like any other.
+    version = _first_generation()
+    if cache.add(page_version_key(path), version, timeout=None):
+        return version
+    return None
+
+
+def text_version():
+    """The version of articles' text as the pages marked shows_article_text() show it."""
+    value = cache.get(TEXT_VERSION_KEY)
+    if value is None:
+        cache.add(TEXT_VERSION_KEY, _first_generation(), timeout=None)
+        value = cache.get(TEXT_VERSION_KEY)
+    return _first_generation() if value is None else value
+
+
+def _bump_pages(paths):
+    for path in paths:
+        _bump(page_version_key(path), timeout=None)
+    _bump(TEXT_VERSION_KEY, timeout=None)
+    _mark_changed()
+
+
+def pages_changed(paths):
+    """An edit readers see only on the pages at `paths` and in articles' text elsewhere (search
+    excerpts, feeds, sitemaps): those versions move, now and on commit, as content_changed()
+    moves the generation; every other cached page stays."""
+    paths = tuple(paths)
+    _bump_pages(paths)
+    if connection.in_atomic_block:
+        transaction.on_commit(partial(_bump_pages, paths))
+
+
+def shows_article_text(view):
+    """Mark a view whose page shows articles' text beyond their cards (body, excerpts, update
+    times): its cached page is also keyed by the text version, which every text edit moves."""
+
+    @wraps(view)
+    def marked(request, *args, **kwargs):
+        request.shows_article_text = True
+        return view(request, *args, **kwargs)
+
+    return marked
 
 
 def replica_may_lag():
@@ -90,7 +166,7 @@ def content_changed(**kwargs):
         transaction.on_commit(bump_generation)
 
 
-def watch_models(*models, m2m=False, unseen=None):
+def watch_models(*models, m2m=False, unseen=None, listed=None):
     """Start a new generation whenever a row of these models is saved or deleted (or, with
     m2m, whenever these many-to-many through tables change).
 
@@ -101,14 +177,19 @@ def watch_models(*models, m2m=False, unseen=None):
     before the write; a row not written yet is (). A save or delete whose value is the same
     before and after, and not None, changes nothing readers see and starts no generation.
     With m2m only the forward side is judged (instance is the row unseen() knows); a change
-    made from the other side always counts.
+    made from the other side always counts, and an add or remove of no rows at all is nothing.
+
+    listed(instance, *, stored_in=None) narrows the saves of rows readers see (unseen() None
+    before and after): what lists, cards and every other page show of the row, and the paths of
+    its own pages. When the first part is the same before and after, the save changed only
+    those pages: pages_changed(paths) instead of a new generation.
     """
     for model in models:
         label = model._meta.label_lower
         if unseen is None:
             receivers = {"save": content_changed, "delete": content_changed, "m2m": content_changed}
         else:
-            receivers = _unseen_receivers(unseen)
+            receivers = _unseen_receivers(unseen, listed)
         if m2m:
             _connect(m2m_changed, receivers["m2m"], model, f"m2m-{label}")
             continue
@@ -124,29 +205,42 @@ def _connect(signal, receiver, model, uid):
     signal.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
 
 
-def _unseen_receivers(unseen):
+def _unseen_receivers(unseen, listed=None):
     # What the row was before the write travels on the instance, from pre_* to post_*. A raw
     # save (loaddata) always counts: the row as stored may be anything.
     def before(sender, instance, using, raw=False, **kwargs):
+        instance._listed_before = None
         if raw:
             instance._unseen_before = None
         elif instance.pk is None:
             instance._unseen_before = ()
         else:
             instance._unseen_before = unseen(instance, stored_in=using)
+            if instance._unseen_before is None and listed is not None:
+                instance._listed_before = listed(instance, stored_in=using)
 
     def saved(sender, instance, using, update_fields=None, **kwargs):
         was = instance.__dict__.pop("_unseen_before", None)
+        listed_before = instance.__dict__.pop("_listed_before", None)
         # After a partial save the instance may hold values the database does not.
-        now = unseen(instance, stored_in=using if update_fields else None)
+        stored_in = using if update_fields else None
+        now = unseen(instance, stored_in=stored_in)
+        if was is None and now is None and listed_before is not None:
+            shown, paths = listed(instance, stored_in=stored_in)
+            if shown == listed_before[0]:
+                pages_changed(paths)
+                return
         if was is None or now is None or was != now:
             content_changed()
 
     def deleted(sender, instance, **kwargs):
+        instance.__dict__.pop("_listed_before", None)
         if instance.__dict__.pop("_unseen_before", None) != ():
             content_changed()
 
-    def m2m(sender, instance, reverse, using, **kwargs):
+    def m2m(sender, instance, reverse, using, action, pk_set=None, **kwargs):
+        if action.endswith(("_add", "_remove")) and not pk_set:
+            return  # nothing added or removed (a form saving the same tags again)
         if reverse or unseen(instance, stored_in=using) is None:
             content_changed()
 

@@ -1,8 +1,10 @@
 """The page cache: anonymous GET/HEAD of public pages answered from the shared cache, never
 stale.
 
-A page is stored under a key naming the content generation and the next event
-(articles/pagecache/state.py), so a save or a scheduled moment makes it unreachable at once.
+A page is stored under a key naming the content generation, the next event and its path's
+version (articles/pagecache/state.py), so a save or a scheduled moment makes it unreachable at
+once; a page that shows articles' text records the text version too and is a miss once it moved
+(pagecache/generation.py, "Page versions").
 Pages are answered from the cache twice over: by PageCacheMiddleware inside Django, and before
 Django runs at all by articles/pagecache/fastpath.py, which asks serve_from_cache() the same
 question. A page is keyed by its canonical URL, and a session cookie only counts when it names
@@ -27,7 +29,7 @@ from articles.pagecache.canonical import (
     has_search_words,
     names_a_session,
 )
-from articles.pagecache.generation import page_cache_settings, replica_may_lag
+from articles.pagecache.generation import new_page_version, page_cache_settings, replica_may_lag
 from articles.pagecache.state import ContentState
 
 # Paths that are never public pages (uploads and previews sit behind a login anyway).
@@ -53,13 +55,14 @@ def _may_use_cache(request):
     return _public_get(request) and not _has_login_session(request)
 
 
-def _page_key(state, request, query):
+def _page_key(state, request, query, *, version=None):
     # Pages hold absolute URLs (canonical, og:url, JSON-LD) and https responses carry HSTS, so
     # a page is only served to the scheme and host it was rendered for; get_host() refuses a
     # host outside ALLOWED_HOSTS (DisallowedHost, a 400) before anything is looked up. The
     # path and the canonical query (canonical.py), not the URL as sent.
     return state.key(
         "page",
+        state.page_version if version is None else version,
         request.scheme,
         request.get_host(),
         request.path,
@@ -156,8 +159,10 @@ def keep_page_until(response, moment):
     response.page_cache_until = min(moment, getattr(response, "page_cache_until", moment))
 
 
-def _etag(key):
-    return f'"{key.rsplit(":", 1)[1]}"'
+def _etag(key, entry):
+    text = entry.get("text_version")
+    digest = key.rsplit(":", 1)[1]
+    return f'"{digest}"' if text is None else f'"{digest}.{text}"'
 
 
 def _finish(response, *, state, etag, entry):
@@ -187,12 +192,22 @@ def _wait_for_render(request, state, key, rendering, options):
     """One render per miss: another request holds `rendering` and is rendering this page; wait
     for its entry, at most RENDER_WAIT seconds. None when it gives up or stores nothing (not a
     200, a failing cache that holds no lock at all): this request renders the page itself."""
+
+    def stored():
+        if state.page_version is not None:
+            return cached_page(request, state, key)
+        # The path had no version: the render gives it one, so the state is read again.
+        now = ContentState.current(path=request.path)
+        if now.page_version is None:
+            return None
+        return cached_page(request, now, _page_key(now, request, canonical_query(request)))
+
     deadline = time.monotonic() + options["RENDER_WAIT"]
     while time.monotonic() < deadline:
         if not cache.get(rendering):
-            return cached_page(request, state, key)  # done (or the cache holds no locks)
+            return stored()  # done (or the cache holds no locks)
         time.sleep(options["RENDER_POLL"])
-        page = cached_page(request, state, key)
+        page = stored()
         if page is not None:
             return page
     return None
@@ -205,13 +220,18 @@ def cached_page(request, state, key):
     a response object and its headers was a tenth of a hit's cost), PageCacheMiddleware wraps
     them in one. The headers are those _finish() gives a freshly stored page.
     """
+    if state.page_version is None:
+        return None  # no page was stored for this path yet
     entry = local_pages.get(key)
     if entry is None:
         entry = cache.get(key)
         if entry is None:
             return None
         local_pages.put(key, entry, limit=page_cache_settings()["LOCAL_BYTES"])
-    etag = _etag(key)
+    text = entry.get("text_version")
+    if text is not None and text != state.text_version:
+        return None  # it shows articles' text, and some text was edited since
+    etag = _etag(key, entry)
     max_age = int(state.seconds_left(limit=page_cache_settings()["PROXY_MAX_AGE"]))
     validators = [
         ("ETag", etag),
@@ -233,7 +253,7 @@ def serve_from_cache(request):
     request is not cacheable, not cached, or the content state needs the database."""
     if not page_cache_settings()["ENABLED"] or not _may_use_cache(request):
         return None
-    state = ContentState.current(compute=False)
+    state = ContentState.current(compute=False, path=request.path)
     if state is None:
         return None
     return cached_page(request, state, _page_key(state, request, canonical_query(request)))
@@ -264,7 +284,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        state = ContentState.current()
+        state = ContentState.current(path=request.path)
         query = canonical_query(request)
         key = _page_key(state, request, query)
         page = cached_page(request, state, key)
@@ -294,6 +314,13 @@ class PageCacheMiddleware:
             patch_cache_control(response, no_cache=True)
             return response
         response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
+        if state.page_version is None:
+            # The path's first stored page: it gets a version now, unless an edit gave it one
+            # during the render (then this render may be older than the edit: not stored).
+            version = new_page_version(request.path)
+            if version is None:
+                return response
+            key = _page_key(state, request, query, version=version)
         now = time.time()
         ttl = int(
             min(
@@ -312,6 +339,8 @@ class PageCacheMiddleware:
             "rendered_at": int(now),
             "expires_at": now + ttl,
         }
+        if getattr(request, "shows_article_text", False):
+            entry["text_version"] = state.text_version
         if (
             ttl >= 1
             and request.method == "GET"
@@ -319,7 +348,7 @@ class PageCacheMiddleware:
         ):
             cache.set(key, entry, timeout=ttl)
         response["X-Page-Cache"] = "miss"
-        return _finish(response, state=state, etag=_etag(key), entry=entry)
+        return _finish(response, state=state, etag=_etag(key, entry), entry=entry)
 
     @staticmethod
     def _response(status, headers, body):

@@ -13,7 +13,14 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from articles.pagecache.generation import GENERATION_KEY, generation, page_cache_settings
+from articles.pagecache.generation import (
+    GENERATION_KEY,
+    TEXT_VERSION_KEY,
+    generation,
+    page_cache_settings,
+    page_version_key,
+    text_version,
+)
 from articles.pagecache.keep import keep_shared
 
 NEXT_EVENT_KEY = "newsroom:next-event"
@@ -35,19 +42,25 @@ def earliest_event(now):
 
 
 class ContentState:
-    """The generation and the next scheduled event, as one reader request sees them."""
+    """The generation and the next scheduled event, as one reader request sees them; with a
+    path, also that page's version and the text version (generation.py, "Page versions")."""
 
-    def __init__(self, generation, next_event):
+    def __init__(self, generation, next_event, *, page_version=None, text_version=None):
         self.generation = generation
         self.next_event = next_event
+        self.page_version = page_version  # None: no page is stored for this path yet
+        self.text_version = text_version
 
     @classmethod
-    def current(cls, *, compute=True):
+    def current(cls, *, compute=True, path=None):
         """compute=False: None rather than a write or a database query when the generation or
         the next event must be (re)computed; the fast path then leaves the request to Django."""
         # One cache round trip on a page-cache hit: the next event is stored with the
         # generation it was computed for, and only trusted for that generation.
-        found = cache.get_many([GENERATION_KEY, NEXT_EVENT_KEY])
+        keys = [GENERATION_KEY, NEXT_EVENT_KEY]
+        if path is not None:
+            keys += [TEXT_VERSION_KEY, page_version_key(path)]
+        found = cache.get_many(keys)
         gen = found.get(GENERATION_KEY)
         computed_for, next_event = found.get(NEXT_EVENT_KEY) or (None, None)
         now = time.time()
@@ -67,7 +80,14 @@ class ContentState:
             if next_event != NO_EVENT:
                 timeout = min(timeout, max(1, int(next_event - now)))
             cache.set(NEXT_EVENT_KEY, (gen, next_event), timeout=timeout)
-        return cls(gen, next_event)
+        if path is None:
+            return cls(gen, next_event)
+        text = found.get(TEXT_VERSION_KEY)
+        if text is None:
+            if not compute:
+                return None
+            text = text_version()
+        return cls(gen, next_event, page_version=found.get(keys[-1]), text_version=text)
 
     def seconds_left(self, *, limit):
         """How long a value computed now may be kept: at most `limit`, never past the event."""

@@ -72,6 +72,7 @@ class LatestArticlesFeed(Feed):
     root = ""  # the site's address, set on each request's copy of the feed
 
     def __call__(self, request, *args, **kwargs):
+        request.shows_article_text = True  # bodies and update times (pagecache: page versions)
         # One feed object serves every request (urls.py): the address goes on a copy. Django
         # would put the Sites framework's domain before relative links; absolute ones it keeps.
         feed = copy.copy(self)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Article, Topic, Vocabulary
+from articles.pagecache.generation import shows_article_text
 from articles.reading.site_url import site_root
 from articles.reading.taxonomies import TAXONOMIES
 
@@ -141,6 +142,7 @@ def sitemaps_for(request):
     }
 
 
+@shows_article_text  # each article's update time
 def sitemap(request):
     """/sitemap.xml: Django's sitemap view with this request's sitemaps."""
     return sitemap_view(request, sitemaps=sitemaps_for(request))

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
 from django.views.generic import (
     DetailView,
     ListView,
@@ -13,6 +14,7 @@ from django.views.generic import (
 from articles.audience.figures import most_read, view_total
 from articles.models import Article, Placement
 from articles.pagecache.canonical import list_value
+from articles.pagecache.generation import shows_article_text
 from articles.pagecache.middleware import keep_page_until
 from articles.portal.channels import channels_by_section
 from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
@@ -226,6 +228,7 @@ class ArticleDetailView(FiguresMixin, DetailView):
         return response
 
 
+@method_decorator(shows_article_text, name="dispatch")  # excerpts of the body
 class SearchView(ListView):
     """/search/?q=: visible articles matching the query, best first, matches highlighted."""
 

@@ -1,0 +1,221 @@
+"""An edit readers see only on the article's own page moves that page's version and the text
+version, not the generation: every other cached page stays, and the edit still shows at once
+where it shows (articles/pagecache/generation.py, "Page versions"; docs/ARCHITECTURE.md,
+"Dependency keys")."""
+
+from datetime import timedelta
+from urllib.parse import unquote
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Topic
+from articles.pagecache.generation import generation, page_version_key
+
+from .admin_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings):
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": True, "TIMEOUT": 300}
+
+
+@pytest.fixture
+def reader():
+    return Client()
+
+
+@pytest.fixture
+def site(reader, make_article):
+    """Two published articles sharing a tag; the lists, the other article and the pages showing
+    article text, each cached. -> (the edited article, list URLs, text URLs)."""
+    Topic.objects.create(name="专题", slug="zhuan-ti")
+    # To the minute, as the admin's form keeps it (an imported time with seconds is rounded by
+    # the first save in the admin: a real change of the publish time, which counts).
+    an_hour_ago = (timezone.now() - timedelta(hours=1)).replace(second=0, microsecond=0)
+    article = make_article(
+        title="要改错字的文章",
+        tags=["元宇宙"],
+        body="<p>元宇宙的错别字</p>",
+        published_at=an_hour_ago,
+    )
+    other = make_article(title="另一篇文章", tags=["元宇宙"])
+    lists = [
+        reverse("articles:home"),
+        reverse("articles:article-list"),
+        reverse("articles:tag-detail", kwargs={"slug": "yuan-yu-zhou"}),
+        other.get_absolute_url(),
+    ]
+    text = [
+        reverse("articles:search") + "?q=错别字",
+        reverse("articles:feed"),
+        "/sitemap.xml",
+    ]
+    for url in [*lists, *text, article.get_absolute_url()]:
+        reader.get(url)
+        assert reader.get(url)["X-Page-Cache"] == "hit", url
+    return article, lists, text
+
+
+def source(reader, url):
+    response = reader.get(url)
+    return response["X-Page-Cache"], response.content.decode()
+
+
+def fix_typo(article, body="<p>元宇宙的正确文字</p>"):
+    article.body = body
+    article.save()
+
+
+def test_a_text_edit_keeps_the_lists_and_other_pages(reader, site):
+    article, lists, _ = site
+    before = generation()
+
+    fix_typo(article)
+
+    assert generation() == before
+    for url in lists:
+        assert reader.get(url)["X-Page-Cache"] == "hit", url
+
+
+def test_a_text_edit_shows_at_once_on_its_page_and_where_text_shows(reader, site):
+    article, _, text = site
+
+    fix_typo(article)
+
+    hit, page = source(reader, article.get_absolute_url())
+    assert hit == "miss" and "正确文字" in page and "错别字" not in page
+    hit, results = source(reader, text[0])  # the old words find nothing now
+    assert hit == "miss" and "要改错字的文章" not in results
+    hit, feed = source(reader, text[1])
+    assert hit == "miss" and "正确文字" in feed
+    assert source(reader, text[2])[0] == "miss"
+
+
+def test_a_text_edit_in_the_admin_keeps_the_lists(reader, staff_client, site):
+    """The editor's form saves the byline, tags and topics again, unchanged: nothing there is a
+    change either."""
+    article, lists, _ = site
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(staff_client, url, form_id="article_form")
+    data["body"] = "<p>后台改好的正文</p>"
+    before = generation()
+
+    assert staff_client.post(url, data).status_code == 302
+
+    assert generation() == before
+    for list_url in lists:
+        assert reader.get(list_url)["X-Page-Cache"] == "hit", list_url
+    assert "后台改好的正文" in reader.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", "标题也改了"), ("description", "新的摘要"), ("slug", "new-slug"), ("weight", 9)],
+)
+def test_an_edit_of_what_lists_show_refreshes_every_page(reader, site, field, value):
+    article, lists, _ = site
+    before = generation()
+
+    setattr(article, field, value)
+    article.body = "<p>连同正文一起改</p>"
+    article.save()
+
+    assert generation() != before
+    assert reader.get(lists[0])["X-Page-Cache"] == "miss"
+
+
+def test_a_partial_save_is_judged_by_what_the_database_holds(reader, site):
+    article, lists, _ = site
+    article.title = "只在内存里的标题"  # not saved: update_fields names the body only
+    article.body = "<p>只存正文</p>"
+    before = generation()
+
+    article.save(update_fields=["body"])
+
+    assert generation() == before
+    assert reader.get(lists[0])["X-Page-Cache"] == "hit"
+    assert (
+        "只存正文"
+        in reader.get(Article.objects.get(pk=article.pk).get_absolute_url()).content.decode()
+    )
+
+
+def test_tags_and_topics_changed_still_refresh_every_page(reader, site):
+    article, lists, _ = site
+    before = generation()
+    article.tags.add("新标签")
+    assert generation() != before
+
+    before = generation()
+    article.topics.add(Topic.objects.get(slug="zhuan-ti"))
+    assert generation() != before
+
+    before = generation()
+    article.tags.add("新标签")  # already there: no row added
+    article.topics.add(Topic.objects.get(slug="zhuan-ti"))
+    assert generation() == before
+
+
+def test_an_edit_inside_a_transaction_moves_the_version_again_on_commit(
+    site, django_capture_on_commit_callbacks
+):
+    """A reader rendering between the edit and its commit reads the old row under the new
+    version; the second move at commit makes that page unreachable, as content_changed() does."""
+    article, _, _ = site
+    key = page_version_key(unquote(article.get_absolute_url()))
+    before = cache.get(key)
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        fix_typo(article)
+        during = cache.get(key)
+    assert before is not None and during != before
+    assert cache.get(key) != during
+
+
+def test_an_old_page_never_comes_back_when_its_version_is_lost(reader, site):
+    """Eviction (allkeys-lru) or a flush drops a version: the next one comes from the clock, so
+    the pages stored under an older one stay unreachable."""
+    article, _, _ = site
+    url = article.get_absolute_url()
+    cache.delete(page_version_key(unquote(url)))
+
+    fix_typo(article)
+    assert "正确文字" in reader.get(url).content.decode()
+
+    cache.delete(page_version_key(unquote(url)))
+    hit, page = source(reader, url)
+    assert hit == "miss" and "正确文字" in page
+    assert reader.get(url)["X-Page-Cache"] == "hit"
+
+
+def test_a_reader_holding_the_old_search_page_gets_the_new_one(reader, site):
+    """The ETag of a page showing article text names the text version: a conditional request
+    with the old one is answered in full, not with 304."""
+    article, _, text = site
+    etag = reader.get(text[1])["ETag"]
+    assert reader.get(text[1], HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    fix_typo(article)
+
+    answer = reader.get(text[1], HTTP_IF_NONE_MATCH=etag)
+    assert answer.status_code == 200 and "正确文字" in answer.content.decode()
+
+
+def test_a_page_at_a_chinese_path_shows_its_edit(reader, make_article):
+    """The version is kept under the path as the request has it (decoded), not as reverse()
+    spells it (percent-encoded)."""
+    article = make_article(title="中文网址", slug="中文网址", body="<p>旧的正文</p>")
+    url = article.get_absolute_url()
+    assert "%" in url
+    reader.get(url)
+    assert reader.get(url)["X-Page-Cache"] == "hit"
+
+    fix_typo(article, body="<p>新的正文</p>")
+
+    assert "新的正文" in reader.get(url).content.decode()
