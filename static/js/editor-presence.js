@@ -249,6 +249,14 @@
 
     var kept = null;
     try { kept = JSON.parse(localStorage.getItem(key) || "null"); } catch (error) { kept = null; }
+    if (document.querySelector(".errornote, #edit-conflict")) {
+      // A save that came back (errors, or a conflict to merge): the form already holds this
+      // editor's text, merged with a colleague's fields; offering an older copy could only
+      // undo the merge. What the form holds now is what is kept.
+      kept = null;
+      dirty = true;
+      store();
+    }
     if (kept && kept.values) {
       if (kept.at <= options.last_saved) {
         localStorage.removeItem(key);  // this user saved the article after it was kept

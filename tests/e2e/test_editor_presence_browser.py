@@ -1,6 +1,8 @@
-"""Who else is here and autosave, in chromium: two editors in two browser contexts see each other
-on the same article's form and one takes over; text typed and never saved comes back after the
-tab is closed, with a diff, and 恢复 puts it into the form."""
+"""Who else is here, the conflict merge and autosave, in chromium: two editors in two browser
+contexts see each other on the same article's form and one takes over; two editors save the same
+article and the second keeps both sides' work, picking field by field where both changed it; text
+typed and never saved comes back after the tab is closed, with a diff, and 恢复 puts it into the
+form."""
 
 import re
 
@@ -71,6 +73,55 @@ def test_two_editors_see_each_other_and_one_takes_over(
     second.wait_for_timeout(2500)  # two more beats: the taken-over page is gone, and stays gone
     assert second.locator(".editor-others").is_hidden()
     leave(article, first, second)
+
+
+def test_a_second_save_merges_instead_of_overwriting(
+    new_page, admin_login, role_user, make_article, screenshot
+):
+    role_user("Editor", username="lin")
+    role_user("Moderator", username="wang")
+    article = make_article(title="两人都改的标题", description="旧摘要", body="<p>旧正文。</p>")
+    lin, wang = new_page(), new_page()
+    admin_login(lin, "lin", "pw-role-123")
+    admin_login(wang, "wang", "pw-role-123")
+    open_form(lin, article)
+    open_form(wang, article)
+
+    # wang changes the summary and the title, and saves first.
+    wang.fill("#id_description", "王改的摘要")
+    wang.fill("#id_title", "王改的标题")
+    wang.click("input[name=_continue]")
+    wang.wait_for_url(f"**/admin/articles/article/{article.pk}/change/")
+
+    # lin, on the form opened before, changes the title and the body, and saves.
+    lin.fill("#id_title", "林改的标题")
+    lin.locator(".ck-editor__editable").first.click()
+    lin.keyboard.press("Control+End")
+    lin.keyboard.press("Enter")
+    lin.keyboard.type("林加的一段。")
+    lin.click("input[name=_continue]")
+
+    conflict = lin.locator("#edit-conflict")
+    conflict.wait_for()
+    assert "wang" in conflict.inner_text() and "摘要" in conflict.inner_text()  # kept: theirs
+    assert lin.locator("#merge-title").count() == 1  # both changed the title
+    assert lin.locator("#merge-body").count() == 0 and lin.locator("#merge-description").count() == 0
+    saved = Article.objects.get(pk=article.pk)
+    assert saved.title == "王改的标题" and "林加的一段" not in saved.body  # nothing overwritten
+    # The form holds lin's text already: no autosave offer that could undo wang's summary.
+    assert lin.locator(".autosave-offer").count() == 0
+    screenshot(lin, "merge-1-conflict")
+
+    lin.check("input[name=merge-title][value=theirs]")
+    lin.click("input[name=_continue]")
+    lin.wait_for_url(f"**/admin/articles/article/{article.pk}/change/")
+    lin.locator(".ck-editor__editable").first.wait_for()
+
+    merged = Article.objects.get(pk=article.pk)
+    assert merged.title == "王改的标题"  # the field both changed: lin's choice
+    assert merged.description == "王改的摘要"  # only wang changed it
+    assert "林加的一段。" in merged.body and "旧正文。" in merged.body  # only lin changed it
+    leave(article, lin, wang)
 
 
 def test_unsaved_text_comes_back_after_the_tab_is_closed(
