@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run demo test test-pg test-e2e lint check bench backup restore clean messages
+.PHONY: install run demo test test-pg test-e2e lint check bench bench-day backup restore clean messages
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Newsroom needs Python 3.11 (python3.11 or python3 on the PATH)."; exit 1; }
@@ -71,6 +71,12 @@ clean:
 N ?= 10000
 bench: install
 	N=$(N) $(PY) bench/run_bench.py
+
+# A newsroom's day: readers at 64 connections, quiet and while an editor saves, fixes typos and
+# publishes in the admin; throughput, latency, hit rate, errors, staleness against the targets.
+# DURATION=180 seconds per mode; its own database (kept between runs) and redis-server.
+bench-day: install
+	N=$(N) $(PY) bench/bench_day.py
 
 .PHONY: bench-import
 bench-import: install
