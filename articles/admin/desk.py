@@ -6,6 +6,7 @@ the role and the placement rules (articles.curation.rules) and writes the Placem
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,11 +14,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from articles.admin.params import CheckedLookupsMixin, is_id
-from articles.curation import services
+from articles.curation import lineup, services
 from articles.editorial import permissions
 from articles.models import Placement, PlacementProposal, Slot
 
@@ -36,6 +37,7 @@ def placement_state(placement, *, now):
 
 STATE_LABELS = {
     "live": _("在线"),
+    "queued": _("排队中"),
     "scheduled": _("已排期"),
     "waiting": _("等待文章发布"),
     "expired": _("已过期"),
@@ -44,8 +46,15 @@ STATE_LABELS = {
 
 @admin.register(Slot)
 class SlotAdmin(CheckedLookupsMixin, admin.ModelAdmin):
-    list_display = ["name", "key", "capacity", "position"]
-    list_editable = ["capacity", "position"]
+    list_display = ["name", "key", "capacity", "fill", "fill_section", "position"]
+    list_editable = ["capacity", "fill", "fill_section", "position"]
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            for column in desk_columns():
+                if column["underfilled"]:
+                    messages.warning(request, column["underfilled"])
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         return [
@@ -89,30 +98,74 @@ class SlotAdmin(CheckedLookupsMixin, admin.ModelAdmin):
         return redirect("admin:articles_slot_desk")
 
 
-def desk_columns(*, now=None):
-    """Each slot with its placements sorted into live / scheduled / expired, and proposals."""
+def _sort_states(slot, placements, *, now):
+    """Set each placement's state (live = seated now, queued = may show but waits for a
+    seat, articles.curation.lineup) and, for one not live yet, when it would go live."""
+    for placement in placements:
+        placement.state = placement_state(placement, now=now)
+    active = [p for p in placements if p.state != "expired"]
+    seated, line = lineup.seat([p for p in active if p.state == "live"], capacity=slot.capacity)
+    for placement in line:
+        placement.state = "queued"
+    for placement in placements:
+        placement.state_label = STATE_LABELS[placement.state]
+        placement.goes_live = None
+        if placement.state in ("queued", "scheduled", "waiting"):
+            placement.goes_live = lineup.goes_live_at(
+                placement, active, capacity=slot.capacity, now=now
+            )
+    return seated
+
+
+def seat_states(*, now=None):
+    """{placement id: state} for every placement, `queued` included."""
     now = now or timezone.now()
-    placements = Placement.objects.select_related("article", "created_by").order_by(
-        "position", "pk"
+    placements = list(Placement.objects.select_related("article").order_by("position", "pk"))
+    for slot in Slot.objects.all():
+        _sort_states(slot, [p for p in placements if p.slot_id == slot.pk], now=now)
+    return {p.pk: getattr(p, "state", "expired") for p in placements}
+
+
+def _underfilled(slot, shown):
+    if not slot.capacity or shown >= slot.capacity:
+        return ""
+    message = _("「%(slot)s」只有 %(shown)d/%(capacity)d 个位置有内容。") % {
+        "slot": slot.name,
+        "shown": shown,
+        "capacity": slot.capacity,
+    }
+    if slot.fill == Slot.Fill.NONE:
+        return message + str(_("请添加推荐，或给它选一个补位规则。"))
+    return message + str(_("补位规则找不到更多可用的已发布文章。"))
+
+
+def desk_columns(*, now=None):
+    """Each slot with its placements sorted into live / queued / scheduled / expired, its
+    proposals, how many seats its fill rule fills on the site and whether it is under-filled."""
+    now = now or timezone.now()
+    placements = list(
+        Placement.objects.select_related("article", "created_by").order_by("position", "pk")
     )
     proposals = PlacementProposal.objects.filter(
         status=PlacementProposal.Status.PENDING
     ).select_related("article", "proposed_by")
-    columns = []
-    for slot in Slot.objects.all():
-        groups = {"live": [], "scheduled": [], "waiting": [], "expired": []}
-        for placement in placements:
-            if placement.slot_id == slot.pk:
-                placement.state = placement_state(placement, now=now)
-                placement.state_label = STATE_LABELS[placement.state]
-                groups[placement.state].append(placement)
+    slots = list(Slot.objects.all())
+    columns, seated = [], {}
+    for slot in slots:
+        mine = [p for p in placements if p.slot_id == slot.pk]
+        live = _sort_states(slot, mine, now=now)
+        if slot.capacity:  # what the site shows of it, as articles.reading.home reads it
+            seated[slot.key] = [p.article for p in live]
+        groups = {"scheduled": [], "waiting": [], "queued": [], "expired": []}
+        for placement in mine:
+            groups.setdefault(placement.state, []).append(placement)
         groups["expired"].sort(key=lambda p: p.ends_at, reverse=True)
-        active = groups["live"] + groups["scheduled"] + groups["waiting"]
-        active.sort(key=lambda p: (p.position, p.pk))
+        active = [p for p in mine if p.state != "expired"]
         columns.append(
             {
                 "slot": slot,
-                "live": groups["live"],
+                "live": live,
+                "queue": groups["queued"],
                 "upcoming": sorted(
                     groups["scheduled"] + groups["waiting"], key=lambda p: (p.position, p.pk)
                 ),
@@ -122,6 +175,14 @@ def desk_columns(*, now=None):
                 "proposals": [p for p in proposals if p.slot_id == slot.pk],
             }
         )
+    with translation.override(settings.LANGUAGE_CODE):  # the site's own home page
+        candidates = lineup.fill_candidates(slots)
+    shown = lineup.fill_slots([slot for slot in slots if slot.capacity], seated, candidates)
+    for column in columns:
+        rows = shown.get(column["slot"].key) or [(p.article, False) for p in column["live"]]
+        column["filled"] = sum(1 for _article, filled in rows if filled)
+        column["shown"] = len(rows)
+        column["underfilled"] = _underfilled(column["slot"], len(rows))
     return columns
 
 
@@ -207,6 +268,15 @@ def _approve(request):
     }
 
 
+def _approve_queued(request):
+    proposal = _proposal(request)
+    services.approve_proposal(proposal=proposal, by=request.user, queued=True)
+    return _("已批准：《%(title)s》在「%(slot)s」排队，有空位时上线。") % {
+        "title": proposal.article,
+        "slot": proposal.slot,
+    }
+
+
 def _reject(request):
     proposal = _proposal(request)
     reason = request.POST.get("reason", "").replace("\x00", "")[:500]  # PostgreSQL refuses NUL
@@ -223,5 +293,6 @@ DESK_ACTIONS = {
     "window": _window,
     "remove": _remove,
     "approve": _approve,
+    "approve_queued": _approve_queued,
     "reject": _reject,
 }

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.admin.desk import STATE_LABELS, placement_state
+from articles.admin.desk import STATE_LABELS, placement_state, seat_states
 from articles.admin.params import CheckedLookupsMixin, valid_ids
 from articles.curation import services
 from articles.curation.forms import PlacementAdminForm, PlacementProposalForm
@@ -29,7 +29,16 @@ class _ModerateMixin:
 @admin.register(Placement)
 class PlacementAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     form = PlacementAdminForm
-    list_display = ["article", "slot", "position", "starts_at", "ends_at", "state", "created_by"]
+    list_display = [
+        "article",
+        "slot",
+        "position",
+        "starts_at",
+        "ends_at",
+        "queued",
+        "state",
+        "created_by",
+    ]
     list_filter = ["slot"]
     list_select_related = ["article", "slot", "created_by"]
     autocomplete_fields = ["article"]
@@ -45,6 +54,19 @@ class PlacementAdmin(CheckedLookupsMixin, admin.ModelAdmin):
     def state(self, obj):
         return STATE_LABELS[placement_state(obj, now=timezone.now())]
 
+    def get_list_display(self, request):
+        """The state column knows the queue: a placement that may show but waits for a seat
+        is 排队中, not 在线 (one read of the slots' placements per page)."""
+        states = getattr(request, "_placement_seat_states", None)
+        if states is None:  # the changelist asks twice (columns, sortable columns)
+            states = request._placement_seat_states = seat_states()
+
+        @admin.display(description=_("状态"))
+        def state(obj):
+            return STATE_LABELS[states.get(obj.pk) or placement_state(obj, now=timezone.now())]
+
+        return [state if name == "state" else name for name in super().get_list_display(request)]
+
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         if change:
@@ -54,6 +76,7 @@ class PlacementAdmin(CheckedLookupsMixin, admin.ModelAdmin):
                 position=data["position"],
                 starts_at=data["starts_at"],
                 ends_at=data["ends_at"],
+                queued=data["queued"],
             )
             return
         placement = services.place_article(
@@ -63,6 +86,7 @@ class PlacementAdmin(CheckedLookupsMixin, admin.ModelAdmin):
             position=data["position"],
             starts_at=data["starts_at"],
             ends_at=data["ends_at"],
+            queued=data["queued"],
         )
         obj.pk, obj.created_by, obj.created_at = (
             placement.pk,
@@ -161,12 +185,15 @@ CHANGE_LABELS = {
     "before": _("原顺序"),
     "after": _("新顺序"),
     "weight": _("权重"),
+    "queued": _("排队"),
 }
 
 
 def _readable_change(value):
     if value is None or value == "":
         return "—"
+    if isinstance(value, bool):
+        return str(_("是") if value else _("否"))
     if isinstance(value, dict) and set(value) == {"from", "to"}:
         return f"{_readable_change(value['from'])} → {_readable_change(value['to'])}"
     if isinstance(value, list):

@@ -22,7 +22,7 @@ def _window(form):
 class PlacementAdminForm(forms.ModelForm):
     class Meta:
         model = Placement
-        fields = ["slot", "article", "position", "starts_at", "ends_at"]
+        fields = ["slot", "article", "position", "starts_at", "ends_at", "queued"]
 
     def clean(self):
         cleaned = super().clean()
@@ -35,7 +35,13 @@ class PlacementAdminForm(forms.ModelForm):
             return cleaned
         if slot and article:
             placement = self.instance if self.instance.pk else None
-            rules.check_placement(slot=slot, article=article, placement=placement, **window)
+            rules.check_placement(
+                slot=slot,
+                article=article,
+                placement=placement,
+                queued=cleaned.get("queued", False),
+                **window,
+            )
         else:
             rules.check_window(**window)
         return cleaned

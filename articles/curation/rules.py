@@ -55,9 +55,10 @@ def check_not_proposed(*, slot, article):
 def check_capacity(*, slot, starts_at=None, ends_at=None, exclude=None):
     """Refuse a placement that would put more articles in the slot at once than it holds.
 
-    Counts every placement of the slot that is live or scheduled and overlaps the new window,
-    and finds the busiest moment inside that window, so a placement that only overlaps
-    placements which never run at the same time is still accepted.
+    Counts every fixed placement of the slot that is live or scheduled and overlaps the new
+    window, and finds the busiest moment inside that window, so a placement that only overlaps
+    placements which never run at the same time is still accepted. Queued placements hold no
+    seat (they take free ones, articles.curation.lineup) and are not counted.
     """
     if slot.capacity is None:
         return
@@ -68,6 +69,7 @@ def check_capacity(*, slot, starts_at=None, ends_at=None, exclude=None):
     others = (
         slot.placements.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=start))
         .exclude(pk=getattr(exclude, "pk", None))
+        .exclude(queued=True)
         .select_related("article")
     )
     if ends_at is not None:
@@ -97,20 +99,28 @@ def check_capacity(*, slot, starts_at=None, ends_at=None, exclude=None):
                     "when": _when(moment),
                     "count": len(running),
                     "titles": "、".join(f"《{p.article.title}》" for p in running),
-                },
+                }
+                + _("也可以勾选「排队」：有空位时按顺序自动上线。"),
                 code="slot_full",
             )
 
 
-def check_placement(*, slot, article, starts_at=None, ends_at=None, placement=None):
+def check_placement(*, slot, article, starts_at=None, ends_at=None, placement=None, queued=False):
     """All rules for putting `article` in `slot` over a window, or for moving `placement`'s.
 
-    For an existing placement the capacity is checked only when its window moves: one that
-    was accepted keeps its seat even if the slot's capacity was lowered since.
+    A queued placement never goes over the capacity (it waits for a free seat), so only a
+    fixed one is checked; for an existing placement only when its window moves or it stops
+    queueing: one that was accepted keeps its seat even if the capacity was lowered since.
     """
     check_window(starts_at=starts_at, ends_at=ends_at)
     check_not_placed(slot=slot, article=article, exclude=placement)
-    moved = placement is None or (placement.starts_at, placement.ends_at) != (starts_at, ends_at)
+    if queued:
+        return
+    moved = (
+        placement is None
+        or placement.queued
+        or (placement.starts_at, placement.ends_at) != (starts_at, ends_at)
+    )
     if moved:
         check_capacity(slot=slot, starts_at=starts_at, ends_at=ends_at, exclude=placement)
 

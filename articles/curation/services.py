@@ -52,10 +52,14 @@ def record_weight_change(*, article, by, old):
 
 
 @transaction.atomic
-def place_article(*, article, slot, by, position=None, starts_at=None, ends_at=None):
+def place_article(*, article, slot, by, position=None, starts_at=None, ends_at=None, queued=False):
+    """Put `article` in `slot`: in a seat of its own (refused when the slot is full over the
+    window), or `queued` to take the first free seat (articles.curation.lineup)."""
     permissions.require(permissions.can_moderate(by), _("只有审核人员可以放入推荐位。"))
     slot = Slot.objects.select_for_update().get(pk=slot.pk)  # one capacity check at a time
-    rules.check_placement(slot=slot, article=article, starts_at=starts_at, ends_at=ends_at)
+    rules.check_placement(
+        slot=slot, article=article, starts_at=starts_at, ends_at=ends_at, queued=queued
+    )
     if position is None:
         last = slot.placements.aggregate(last=Max("position"))["last"]
         position = 0 if last is None else last + 1
@@ -65,21 +69,27 @@ def place_article(*, article, slot, by, position=None, starts_at=None, ends_at=N
         position=position,
         starts_at=starts_at,
         ends_at=ends_at,
+        queued=queued,
         created_by=by,
     )
-    _log(
-        action=PlacementLog.Action.ADDED,
-        by=by,
-        slot=slot,
-        article=article,
-        changes={"position": position, "starts_at": starts_at, "ends_at": ends_at},
-    )
+    changes = {"position": position, "starts_at": starts_at, "ends_at": ends_at}
+    if queued:
+        changes["queued"] = True
+    _log(action=PlacementLog.Action.ADDED, by=by, slot=slot, article=article, changes=changes)
     return placement
 
 
 @transaction.atomic
-def update_placement(*, placement, by, position=UNCHANGED, starts_at=UNCHANGED, ends_at=UNCHANGED):
-    """Change a placement's order or time window; records old and new values."""
+def update_placement(
+    *,
+    placement,
+    by,
+    position=UNCHANGED,
+    starts_at=UNCHANGED,
+    ends_at=UNCHANGED,
+    queued=UNCHANGED,
+):
+    """Change a placement's order, time window or queueing; records old and new values."""
     permissions.require(permissions.can_moderate(by), _("只有审核人员可以修改推荐。"))
     slot = Slot.objects.select_for_update().get(pk=placement.slot_id)
     current = Placement.objects.get(pk=placement.pk)
@@ -87,6 +97,7 @@ def update_placement(*, placement, by, position=UNCHANGED, starts_at=UNCHANGED, 
         "position": current.position if position is UNCHANGED else position,
         "starts_at": current.starts_at if starts_at is UNCHANGED else starts_at,
         "ends_at": current.ends_at if ends_at is UNCHANGED else ends_at,
+        "queued": current.queued if queued is UNCHANGED else queued,
     }
     changes = {
         name: {"from": _jsonable(getattr(current, name)), "to": _jsonable(value)}
@@ -101,6 +112,7 @@ def update_placement(*, placement, by, position=UNCHANGED, starts_at=UNCHANGED, 
         starts_at=wanted["starts_at"],
         ends_at=wanted["ends_at"],
         placement=current,
+        queued=wanted["queued"],
     )
     for name, value in wanted.items():
         setattr(current, name, value)
@@ -191,8 +203,9 @@ def _decide(proposal, *, status, by):
 
 
 @transaction.atomic
-def approve_proposal(*, proposal, by):
-    """Place the proposed article (capacity rules apply) and close the proposal."""
+def approve_proposal(*, proposal, by, queued=False):
+    """Place the proposed article (capacity rules apply; `queued` waits for a free seat
+    instead) and close the proposal."""
     permissions.require(permissions.can_moderate(by), _("只有审核人员可以审批提名。"))
     proposal = PlacementProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status == PlacementProposal.Status.PENDING:
@@ -202,6 +215,7 @@ def approve_proposal(*, proposal, by):
             by=by,
             starts_at=proposal.starts_at,
             ends_at=proposal.ends_at,
+            queued=queued,
         )
     else:
         placement = None

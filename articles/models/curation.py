@@ -1,17 +1,28 @@
 """Curation: slots on the site, the articles placed in them, proposals and the audit log."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from articles.models.ads import Ad
 from articles.models.article import Article
 from articles.models.base import AuditLog, Window
+from articles.models.taxonomy import Section
 from articles.querysets import PlacementQuerySet
 
 
 class Slot(models.Model):
-    """A place on the site where moderators feature articles. New slots are rows, not code."""
+    """A place on the site where moderators feature articles. New slots are rows, not code.
+
+    `fill` is what the site shows in the seats no placement takes (articles.curation.lineup):
+    nothing, or the latest published articles (of one section), never one already shown.
+    """
+
+    class Fill(models.TextChoices):
+        NONE = "none", _("不补位")
+        LATEST = "latest", _("最新文章")
+        SECTION = "section", _("某个栏目的最新文章")
 
     key = models.SlugField(_("标识"), max_length=50, unique=True)
     name = models.CharField(_("名称"), max_length=100)
@@ -20,6 +31,22 @@ class Slot(models.Model):
         _("容量"), null=True, blank=True, help_text=_("同时生效的文章数上限；留空表示不限。")
     )
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    fill = models.CharField(
+        _("空位补足"),
+        max_length=16,
+        choices=Fill.choices,
+        default=Fill.NONE,
+        help_text=_("在线的推荐少于容量时，用哪些文章补满空位；不限容量的推荐位不补位。"),
+    )
+    fill_section = models.ForeignKey(
+        Section,
+        verbose_name=_("补位栏目"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("选「某个栏目的最新文章」时，从这个栏目补位。"),
+    )
 
     class Meta:
         verbose_name = _("推荐位")
@@ -28,6 +55,13 @@ class Slot(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.fill == self.Fill.SECTION and self.fill_section_id is None:
+            raise ValidationError(
+                {"fill_section": _("选了「某个栏目的最新文章」，请同时选择栏目。")},
+                code="fill_section_missing",
+            )
 
 
 class Placement(Window):
@@ -40,6 +74,11 @@ class Placement(Window):
         Article, verbose_name=_("文章"), on_delete=models.CASCADE, related_name="placements"
     )
     position = models.PositiveIntegerField(_("顺序"), default=0)
+    queued = models.BooleanField(
+        _("排队"),
+        default=False,
+        help_text=_("不占固定位置：推荐位有空位时按顺序上线，满了就排队等候。"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("创建人"),

@@ -1,5 +1,6 @@
-"""The portal home page's blocks under the carousel: the latest news, the directory by channel,
-the featured games.
+"""The portal home page's blocks: the carousel and showcase (home_slots(): placements seated by
+articles.curation.lineup, empty seats filled by the slot's rule), and under them the latest
+news, the directory by channel, the featured games.
 
 Which section is which comes from its fields (articles.reading.portal): a directory has a
 button field, a database (games) fact or link fields, and the news section is the other section
@@ -7,7 +8,8 @@ with the most visible articles. What a block shows is kept per content generatio
 window (cached_for_content), so a warm home page runs no query for it, and a cold one a fixed
 number whatever the data: the sections with their counts (1), the section fields and channels
 (kept per generation, 1 + 2), the directory's entries by channel (1, a window query), the
-games (1).
+games (1), the slots (1) and their fill candidates (1 per fill rule in use). The slots' live
+placements are read on every render (1), so a queue moves with the clock.
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +18,8 @@ from django.conf import settings
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 
-from articles.models import Article, SectionField
+from articles.curation import lineup
+from articles.models import Article, Placement, SectionField, Slot
 from articles.pagecache.state import cached_for_content
 from articles.portal.channels import channels_by_section
 from articles.portal.fields import fields_by_section
@@ -108,6 +111,44 @@ def _directory_block(section, *, request):
         for channel in channels
         if entries.get(channel.pk)
     ]
+
+
+def _slots_and_fill(keys):
+    """The slots of `keys` (in that order) and their fill candidates: 1 query for the slots
+    and 1 per fill rule they use, whatever the data."""
+    found = {slot.key: slot for slot in Slot.objects.filter(key__in=keys)}
+    slots = [found[key] for key in keys if key in found]
+    return slots, lineup.fill_candidates(slots)
+
+
+def home_slots(*keys):
+    """{key: [article]}: each slot's seated placements in the moderators' order (fixed ones,
+    then the queue, articles.curation.lineup), then its empty seats filled by its rule, never
+    an article the page shows twice.
+
+    The live placements are read once for all slots (1 query a render, the queue moves with
+    the clock); the slots and their fill candidates are kept per content generation and event
+    window, so a warm page runs no query for them and a cold one a fixed number."""
+    live = (
+        Placement.objects.live()
+        .filter(slot__key__in=keys)
+        .select_related("article", "article__section")
+        .order_by("position", "pk")
+    )
+    slots, candidates = cached_for_content(
+        parts=("home-slots", *keys), compute=lambda: _slots_and_fill(keys)
+    )
+    by_slot = {}
+    for placement in live:
+        by_slot.setdefault(placement.slot_id, []).append(placement)
+    seated = {
+        slot.key: [
+            p.article for p in lineup.seat(by_slot.get(slot.pk, []), capacity=slot.capacity)[0]
+        ]
+        for slot in slots
+    }
+    shown = lineup.fill_slots(slots, seated, candidates)
+    return {key: [article for article, _filled in shown.get(key, [])] for key in keys}
 
 
 def home_blocks(*, request=None):

@@ -12,7 +12,7 @@ from django.views.generic import (
 )
 
 from articles.audience.figures import most_read, view_total
-from articles.models import Article, Placement
+from articles.models import Article
 from articles.pagecache.canonical import list_value
 from articles.pagecache.generation import shows_article_text
 from articles.pagecache.middleware import keep_page_until
@@ -20,33 +20,12 @@ from articles.portal.channels import channels_by_section
 from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
 from articles.reading import languages, portal
 from articles.reading import related as reading
-from articles.reading.home import home_blocks
+from articles.reading.home import home_blocks, home_slots
 from articles.reading.labels import AUTHORS, attach_labels
 from articles.reading.pagination import ReadingOrderPaginator
 from articles.reading.toc import table_of_contents
 from articles.search import highlight as highlighting
 from articles.search import query as search
-
-
-def _home_slots(*keys):
-    """Live articles of each slot, in the moderators' order, cut at the slot's capacity.
-
-    One query for all slots: live placements are few (a capacity each), so cutting in
-    Python is cheaper than a query per slot.
-    """
-    placements = (
-        Placement.objects.live()
-        .filter(slot__key__in=keys)
-        .select_related("slot", "article", "article__section")
-        .order_by("slot__key", "position", "pk")
-    )
-    slots = {key: [] for key in keys}
-    for placement in placements:
-        articles = slots[placement.slot.key]
-        capacity = placement.slot.capacity
-        if capacity is None or len(articles) < capacity:
-            articles.append(placement.article)
-    return slots
 
 
 class FiguresMixin:
@@ -72,7 +51,7 @@ class HomeView(FiguresMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        slots = _home_slots(CAROUSEL_SLOT, SHOWCASE_SLOT)
+        slots = home_slots(CAROUSEL_SLOT, SHOWCASE_SLOT)
         context["carousel"] = slots[CAROUSEL_SLOT]
         context["showcase"] = slots[SHOWCASE_SLOT]
         context.update(home_blocks(request=self.request))

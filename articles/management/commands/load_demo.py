@@ -18,10 +18,11 @@ from markdown_it import MarkdownIt
 
 from articles.demo.content import ARTICLES, AUTHORS, SECTIONS, TOPICS
 from articles.demo.images import demo_image
+from articles.demo.placements import place_demo_article
 from articles.demo.portal import load_portal_demo
 from articles.hugo.importer import import_site
 from articles.media.renditions import make_article_renditions
-from articles.models import Article, ArticleAuthor, Author, Placement, Section, Slot, Topic
+from articles.models import Article, ArticleAuthor, Author, Section, Slot, Topic
 from articles.text.slugs import pinyin_slug
 
 DEMO_SITE = Path(__file__).resolve().parents[2] / "demo" / "hugo"
@@ -117,9 +118,7 @@ class Command(BaseCommand):
             article.topics.set([topics[name] for name in data["topics"]])
             article.tags.set(data["tags"])
             for key, position in data.get("slots", {}).items():
-                Placement.objects.get_or_create(
-                    slot=slots[key], article=article, defaults={"position": position + 1}
-                )
+                place_demo_article(slot=slots[key], article=article, position=position + 1)
         return created
 
     def _ensure_admin(self, *, login_url):
