@@ -5,92 +5,39 @@ reason for nginx's retry); a killed worker drops only what it was serving. Real 
 sockets; run once in CI (make test-e2e)."""
 
 import os
-import shutil
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 
-from tests.test_security_proxy_nginx import NGINX, running_nginx
+from tests.servers import NGINX, demo_site, running_nginx, start_gunicorn, stop_gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 PATHS = ["/", "/articles/", "/robots.txt", "/tags/"]
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("gunicorn")
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "REDIS"))},
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(folder / "media"),
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    for command in (["migrate", "--noinput"], ["load_demo"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True,
-            capture_output=True,
-        )  # fmt: skip
-    return env
-
-
-def start_gunicorn(site, *, max_requests):
-    port = free_port()
-    env = {
-        **site,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": "2",
-        "GUNICORN_MAX_REQUESTS": str(max_requests),
-        "GUNICORN_MAX_REQUESTS_JITTER": "10" if max_requests else "0",
-    }
-    process = subprocess.Popen(
-        [str(GUNICORN), "-c", "newsroom/gunicorn.conf.py", "newsroom.wsgi"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/robots.txt", timeout=2).read()
-            return base, process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    pytest.fail(process.stderr.read())
+    return demo_site(tmp_path_factory.mktemp("gunicorn"))
 
 
 @pytest.fixture
 def gunicorn(site):
     """Workers replaced all the time under the load below (max_requests 40 ± 10)."""
-    base, process = start_gunicorn(site, max_requests=40)
+    base, process = start_gunicorn(site, workers=2, max_requests=40)
     yield base, process
-    process.terminate()
-    process.wait(30)
+    stop_gunicorn(process)
 
 
 @pytest.fixture
 def steady_gunicorn(site):
     """Workers never replaced: only what a test does to them happens."""
-    base, process = start_gunicorn(site, max_requests=0)
+    base, process = start_gunicorn(site, workers=2, max_requests=0)
     yield base, process
-    process.terminate()
-    process.wait(30)
+    stop_gunicorn(process)
 
 
 def load(base, seconds, *, readers=6):
@@ -131,7 +78,7 @@ def workers_of(master):
 
 @pytest.fixture
 def nginx_in_front(gunicorn):
-    if not shutil.which(NGINX):
+    if NGINX is None:
         pytest.skip("no nginx (apt-get install nginx)")
     base, master = gunicorn
     with running_nginx(int(base.rsplit(":", 1)[1])) as port:
