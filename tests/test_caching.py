@@ -24,6 +24,13 @@ def fetch(client, url, **headers):
     return response, response.content.decode()
 
 
+@pytest.fixture
+def no_fill(db):
+    """The home slots show their placements only: these tests count an article's title on the
+    home page, which the fill rule (最新文章 by default) would show whether it is placed or not."""
+    Slot.objects.filter(key__in=["carousel", "showcase"]).update(fill=Slot.Fill.NONE)
+
+
 def wait_until(moment):
     """Sleep until `moment` has passed (a real clock: the cache's timeouts use it too)."""
     time.sleep(max(0.0, (moment - timezone.now()).total_seconds()) + 0.05)
@@ -102,7 +109,7 @@ def test_unpublishing_takes_the_article_down_at_once(client, make_article):
     assert "将被撤回" not in fetch(client, reverse("articles:article-list"))[1]
 
 
-def test_placement_change_shows_at_once_on_the_cached_home(client, make_article, place):
+def test_placement_change_shows_at_once_on_the_cached_home(client, make_article, place, no_fill):
     article = make_article(title="进入轮播")
     home = reverse("articles:home")
     fetch(client, home)
@@ -135,7 +142,9 @@ def test_scheduled_article_appears_on_cached_pages_when_its_time_comes(client, m
     assert fetch(client, scheduled.get_absolute_url())[0].status_code == 200
 
 
-def test_placement_end_takes_it_off_the_cached_home_when_it_ends(client, make_article, place):
+def test_placement_end_takes_it_off_the_cached_home_when_it_ends(
+    client, make_article, place, no_fill
+):
     article = make_article(title="限时展示")
     ends_at = timezone.now() + timedelta(seconds=1.5)
     place(article, "showcase", ends_at=ends_at)
@@ -149,7 +158,9 @@ def test_placement_end_takes_it_off_the_cached_home_when_it_ends(client, make_ar
     assert fetch(client, home)[1].count("限时展示") < before.count("限时展示")
 
 
-def test_placement_start_shows_on_the_cached_home_when_it_starts(client, make_article, place):
+def test_placement_start_shows_on_the_cached_home_when_it_starts(
+    client, make_article, place, no_fill
+):
     article = make_article(title="稍后上轮播")
     starts_at = timezone.now() + timedelta(seconds=1.5)
     place(article, "carousel", starts_at=starts_at)

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +58,12 @@ def set_slot(key, **fields):
         setattr(row, name, value)
     row.save()
     return row
+
+
+def no_fill(*keys):
+    """Switch the slots' fill off (不补位), as a moderator may: they show their placements only."""
+    for key in keys:
+        set_slot(key, fill=Slot.Fill.NONE)
 
 
 def home_titles(client, key):
@@ -315,9 +322,10 @@ def test_empty_seats_fill_from_the_latest_articles_never_twice_on_the_page(clien
 
 def test_a_slot_fills_from_its_section_or_not_at_all(client, newsroom, place):
     rows, _news, games = newsroom
+    no_fill("carousel", "showcase")
     place(rows["A"], "showcase")
 
-    assert home_titles(client, "showcase") == ["A"]  # 不补位, the default
+    assert home_titles(client, "showcase") == ["A"]  # 不补位
 
     set_slot("showcase", fill=Slot.Fill.SECTION, fill_section=games)
     assert home_titles(client, "showcase") == ["A", "D"]
@@ -332,6 +340,7 @@ def test_a_slot_without_placements_fills_and_an_ended_placement_leaves_no_hole(
     rows, _news, _games = newsroom
     start = timezone.now()
     clock.set(start)
+    no_fill("carousel")  # it comes first on the page and would take A .. E
     set_slot("showcase", fill=Slot.Fill.LATEST)
     assert home_titles(client, "showcase") == ["A", "B", "C"]
 
@@ -362,6 +371,7 @@ def test_filling_costs_one_cold_query_per_rule_and_none_warm(client, make_articl
         return found
 
     place(make_article(), "showcase")
+    no_fill("carousel", "showcase")
     cache.clear()
     without = counts()
     set_slot("carousel", fill=Slot.Fill.LATEST)
@@ -376,12 +386,65 @@ def test_filling_costs_one_cold_query_per_rule_and_none_warm(client, make_articl
     assert counts() == with_fill
 
 
+# The home slots fill by default (migration 0021) ---------------------------------------------
+
+
+def test_a_fresh_database_fills_the_carousel_and_showcase_from_the_latest_articles():
+    assert slot("carousel").fill == Slot.Fill.LATEST
+    assert slot("showcase").fill == Slot.Fill.LATEST
+    pinned = slot("pinned")
+    assert (pinned.capacity, pinned.fill) == (None, Slot.Fill.NONE)  # unlimited: nothing to fill
+
+
+def test_by_default_an_expired_showcase_placement_leaves_no_hole(
+    moderator_client, make_article, place, clock
+):
+    start = timezone.now()
+    clock.set(start)
+    ends_at = start + timedelta(hours=1)
+
+    def article(title, *, minutes=0, days=0):
+        return make_article(title=title, published_at=start - timedelta(days=days, minutes=minutes))
+
+    carousel = ["最新", "轮播1", "轮播2", "轮播3", "轮播4", "轮播5"]
+    place(article("最新", minutes=1), "carousel", position=0)  # the newest is shown already
+    article("次新", minutes=2)
+    article("第三新", minutes=3)
+    for position, title in enumerate(carousel[1:], start=1):
+        place(article(title, days=2), "carousel", position=position)
+    place(article("展示一", days=3), "showcase", position=0)
+    place(article("到期", days=3), "showcase", position=1, ends_at=ends_at)
+    place(article("展示三", days=3), "showcase", position=2)
+    reader = Client()
+
+    assert home_titles(reader, "carousel") == carousel
+    assert home_titles(reader, "showcase") == ["展示一", "到期", "展示三"]
+
+    clock.set(ends_at)
+
+    # Its seat goes to the newest visible article the page does not show yet.
+    assert home_titles(reader, "showcase") == ["展示一", "展示三", "次新"]
+    assert home_titles(reader, "carousel") == carousel
+    desk = moderator_client.get(reverse(DESK)).text
+    assert "补位 1（最新文章）" in desk
+    assert "「首页展示位」只有" not in desk
+
+    # A moderator may switch the fill off: the seat stays empty, and the desk says so.
+    no_fill("showcase")
+
+    assert home_titles(reader, "showcase") == ["展示一", "展示三"]
+    assert "「首页展示位」只有 2/3 个位置有内容。请添加推荐，或给它选一个补位规则。" in (
+        moderator_client.get(reverse(DESK)).text
+    )
+
+
 # Moderators see an under-filled slot ----------------------------------------------------------
 
 
 def test_the_desk_and_the_slot_list_warn_about_an_under_filled_slot(
     moderator_client, make_article, moderator
 ):
+    no_fill("carousel", "showcase")
     seat(make_article, moderator, "showcase", ["一"])
 
     desk = moderator_client.get(reverse(DESK)).text
@@ -396,6 +459,7 @@ def test_the_desk_and_the_slot_list_warn_about_an_under_filled_slot(
 def test_a_slot_filled_by_its_rule_is_not_under_filled_until_the_rule_runs_dry(
     moderator_client, make_article, moderator
 ):
+    no_fill("carousel")  # it comes first on the page and would take 二 and 三
     set_slot("showcase", fill=Slot.Fill.LATEST)
     seat(make_article, moderator, "showcase", ["一"])
     make_article(title="二")

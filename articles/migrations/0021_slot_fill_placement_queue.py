@@ -4,6 +4,13 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def fill_home_slots(apps, schema_editor):
+    # The home page's carousel and showcase fill their free seats with the newest articles, so
+    # an expired placement never leaves a hole there; moderators may choose otherwise per slot.
+    Slot = apps.get_model("articles", "Slot")
+    Slot.objects.filter(key__in=("carousel", "showcase"), fill="none").update(fill="latest")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0020_content_issue_checks"),
@@ -47,4 +54,5 @@ class Migration(migrations.Migration):
                 verbose_name="补位栏目",
             ),
         ),
+        migrations.RunPython(fill_home_slots, migrations.RunPython.noop),
     ]
