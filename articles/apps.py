@@ -38,6 +38,7 @@ class ArticlesConfig(AppConfig):
 
         from articles import models
         from articles.hugo.issues import recheck_after_save
+        from articles.media import library
         from articles.models import search_terms
         from articles.pagecache.generation import watch_models
         from articles.pagecache.state import watch_events
@@ -66,6 +67,8 @@ class ArticlesConfig(AppConfig):
         watch_events(models.next_scheduled_change)
         post_save.connect(recheck_after_save, sender=models.Article, dispatch_uid="content-issues")
         search_terms.connect()
+        # Every image stored through the media room is registered in the library (MediaImage).
+        library.connect(models.MediaImage.objects)
 
 
 def _schedule(article_model, values):

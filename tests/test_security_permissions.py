@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, reverse
@@ -27,6 +28,7 @@ from articles.models import (
     Author,
     Channel,
     ContentIssue,
+    MediaImage,
     MenuItem,
     Placement,
     PlacementLog,
@@ -47,6 +49,7 @@ WRITER = {
     "view_articleauthor", "add_articleauthor", "change_articleauthor", "delete_articleauthor",
     "view_taggedarticle", "add_taggedarticle", "change_taggedarticle", "delete_taggedarticle",
     "view_tag", "add_tag", "view_author", "view_section", "view_topic", "view_contentissue",
+    "view_mediaimage", "change_mediaimage",
 }  # fmt: skip
 EDITOR = WRITER | {
     "delete_article", "publish_article", "change_any_article", "propose_placement",
@@ -55,6 +58,7 @@ EDITOR = WRITER | {
     "add_placementproposal", "delete_contentissue",
     "view_channel", "add_channel", "change_channel", "delete_channel",
     "view_menuitem", "add_menuitem", "change_menuitem", "delete_menuitem",
+    "delete_mediaimage",
 }  # fmt: skip
 MODERATOR = EDITOR | {
     "moderate_placement", "add_placement", "change_placement", "delete_placement", "change_slot",
@@ -74,6 +78,7 @@ CUSTOM_VIEWS = {
     "desk": "view_placement",
     "merge_tags": "change",
     "password_change": "change",
+    "picker": "view",  # the media library's picker popup of the article form
 }
 ACTION_PERMISSIONS = {
     "publish": "publish_article",
@@ -134,6 +139,11 @@ def world(make_article, django_user_model):
             link="https://example.com/",
         ),
         AdLog: AdLog.objects.create(action="added", ad_title="别人的广告", user=boss),
+        MediaImage: MediaImage.objects.create(
+            file=default_storage.save("uploads/lib.png", ContentFile(image_bytes())),
+            sha256="0" * 64,
+            uploaded_by=boss,
+        ),
         Group: Group.objects.get(name="Writer"),
         User: boss,
         Site: Site.objects.get_current(),

@@ -6,6 +6,7 @@ from articles.admin import (  # noqa: F401 (registers)
     content,
     desk,
     issues,
+    media_library,
     others,
     placements,
     portal,

@@ -12,6 +12,7 @@ from taggit.models import Tag as TaggitTag
 
 from articles.admin.editing import EditingAdminMixin
 from articles.admin.issues import warn_about_issues
+from articles.admin.media_pick import FeaturedFromLibraryForm, MediaLibraryArticleAdminMixin
 from articles.admin.merge import AuthorFormSet, tell_what_was_merged
 from articles.admin.params import CheckedLookupsMixin
 from articles.admin.revisions import RevisionAdminMixin
@@ -43,7 +44,7 @@ if admin.site.is_registered(TaggitTag):
     admin.site.unregister(TaggitTag)
 
 
-class PortalArticleForm(SectionFieldsFormMixin, ArticleAdminForm):
+class PortalArticleForm(FeaturedFromLibraryForm, SectionFieldsFormMixin, ArticleAdminForm):
     """The article form with the typed fields its section declares (articles.portal.forms)."""
 
 
@@ -95,6 +96,7 @@ class ArticleAdmin(
     EditingAdminMixin,
     RevisionAdminMixin,
     TranslationAdminMixin,
+    MediaLibraryArticleAdminMixin,
     admin.ModelAdmin,
 ):
     form = PortalArticleForm
@@ -109,7 +111,7 @@ class ArticleAdmin(
         "slot_names",
         "preview_link",
     ]
-    list_display_links = ["thumbnail", "title"]
+    list_display_links = ["title"]  # a linked thumbnail (alt="") would be a link with no name
     list_filter = ["status", "language", "section", "topics", PlacementFilter, "tags", "authors"]
     search_fields = ["title", "description", "body"]
     date_hierarchy = "published_at"
@@ -131,6 +133,7 @@ class ArticleAdmin(
             {
                 "fields": [
                     "featured_image",
+                    "library_image",
                     "featured_image_preview",
                     "featured_image_alt",
                     "featured_image_caption",

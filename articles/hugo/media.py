@@ -22,6 +22,7 @@ from django.core.files.storage import default_storage
 
 from articles.hugo.remote import FetchError, fetch_image
 from articles.media.images import FORMATS, clean_image
+from articles.media.library import store_image
 from articles.media.renditions import ROOT as RENDITIONS
 from articles.models import ContentIssue
 
@@ -177,9 +178,8 @@ class ImageStore:
         data = cleaned.read()
         cleaned_digest = hashlib.sha256(data).hexdigest()
         name = media_name(cleaned_digest, cleaned.name.rsplit(".", 1)[-1])
-        if not self.dry_run and not self._stored_intact(name, cleaned_digest):
-            cleaned.seek(0)
-            name = default_storage.save(name, cleaned)
+        if not self.dry_run:  # into the media library: one file per content, registered
+            name = store_image(cleaned, name=name, reuse=self._stored_intact, original_name=ref)
         self._stored[source] = self._stored[digest] = name
         return name
 

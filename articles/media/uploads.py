@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from articles.media.images import clean_image
+from articles.media.library import store_image
 from articles.media.storage import is_disk_full
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,13 @@ def editor_upload(request):
             cleaned = clean_image(uploaded)
         except ValidationError as exc:
             return JsonResponse({"error": {"message": " ".join(exc.messages)}}, status=400)
-        name = default_storage.save(f"uploads/{timezone.now():%Y/%m}/{cleaned.name}", cleaned)
+        # Same bytes as an image in the media library: that file's URL, nothing written.
+        name = store_image(
+            cleaned,
+            name=f"uploads/{timezone.now():%Y/%m}/{cleaned.name}",
+            uploaded_by=request.user,
+            original_name=uploaded.name,
+        )
     except OSError as exc:
         logger.error("editor image upload not stored: %s", exc)
         if is_disk_full(exc):  # 507 Insufficient Storage

@@ -1,7 +1,7 @@
 """Newsroom's models, one module per concern, all re-exported here (`articles.models.Article`).
 
-Submodules import downwards only: taxonomy <- article <- curation, issues, views. None of them imports
-anything above `articles.models` (see docs/ARCHITECTURE.md).
+Submodules import downwards only: taxonomy <- article <- curation, issues, views, media (the
+media library). None of them imports anything above `articles.models` (see docs/ARCHITECTURE.md).
 """
 
 from articles.models.ads import Ad, AdLog, AdSpot
@@ -14,6 +14,7 @@ from articles.models.curation import (
     next_scheduled_change,
 )
 from articles.models.issues import ContentIssue
+from articles.models.media import MediaImage
 from articles.models.portal import Channel, MenuItem, SectionField
 from articles.models.taxonomy import (
     Author,
@@ -39,6 +40,7 @@ __all__ = [
     "ArticleAuthor",
     "Author",
     "ContentIssue",
+    "MediaImage",
     "DerivedText",
     "Placement",
     "PlacementLog",

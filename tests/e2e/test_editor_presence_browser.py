@@ -105,7 +105,9 @@ def test_a_second_save_merges_instead_of_overwriting(
     conflict.wait_for()
     assert "wang" in conflict.inner_text() and "摘要" in conflict.inner_text()  # kept: theirs
     assert lin.locator("#merge-title").count() == 1  # both changed the title
-    assert lin.locator("#merge-body").count() == 0 and lin.locator("#merge-description").count() == 0
+    assert (
+        lin.locator("#merge-body").count() == 0 and lin.locator("#merge-description").count() == 0
+    )
     saved = Article.objects.get(pk=article.pk)
     assert saved.title == "王改的标题" and "林加的一段" not in saved.body  # nothing overwritten
     # The form holds lin's text already: no autosave offer that could undo wang's summary.
