@@ -14,7 +14,7 @@ TITLES = [
     "张江科学城启动数字孪生城市试点，首批二十个场景上线",
 ]
 
-TITLE_LINES = """() => [...document.querySelectorAll('#result_list td.field-title')].map(cell => {
+TITLE_LINES = """() => [...document.querySelectorAll('#result_list .field-title')].map(cell => {
     const link = cell.querySelector('a');
     const style = getComputedStyle(cell);
     const inner = cell.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
@@ -57,7 +57,7 @@ def test_the_list_fits_a_phone(listing):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/admin/articles/article/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    title = page.locator("#result_list td.field-title").first.bounding_box()
+    title = page.locator("#result_list .field-title").first.bounding_box()
     status = page.locator("#result_list td.field-status_label").first
     assert title["width"] >= 150 and status.is_visible()
     assert not page.locator("#result_list td.field-slot_names").first.is_visible()
