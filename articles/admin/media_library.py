@@ -72,15 +72,8 @@ class MediaImageAdmin(CheckedLookupsMixin, admin.ModelAdmin):
         "created_at",
     ]
     readonly_fields = [
-        "preview",
-        "used_by",
-        "file_link",
-        "original_name",
-        "dimensions",
-        "file_size",
-        "uploaded_by",
-        "created_at",
-    ]
+        name for name in fields if name not in ("alt", "caption")
+    ]  # kept with the file
 
     class Media:
         css = {"all": ["css/media-library.css"]}
