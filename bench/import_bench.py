@@ -7,6 +7,9 @@ wall-clock time and of CPU time (this process plus its worker processes), querie
 the peak resident memory of this process and of the largest worker, and the load average
 (other processes on the machine slow the wall clock, not the CPU time).
 Not a test: numbers, no assertions.
+
+DEBUG=1 unless set: the import as docs/HUGO.md runs it (Django then logs every query). For the
+production settings: DEBUG=0 SECRET_KEY=<anything long> .venv/bin/python bench/import_bench.py
 """
 
 import argparse
@@ -100,6 +103,11 @@ def _print_rates(timed, articles):
         f"{articles / timed.cpu:.0f}/s of this process's; "
         f"{timed.queries / max(articles, 1):.1f} queries per article"
     )
+    per = 1000 / max(articles, 1)
+    print(
+        f"               CPU per article: {total_cpu * per:.2f} ms (this process "
+        f"{timed.cpu * per:.2f} ms, workers {timed.worker_cpu * per:.2f} ms)"
+    )
 
 
 def _load():
@@ -133,7 +141,10 @@ def main():
     started = time.perf_counter()
     generate(work / "site", args.articles)
     print(f"generated {args.articles} articles in {time.perf_counter() - started:.1f}s")
-    print(f"jobs: {args.jobs}, CPUs: {os.cpu_count()}, load average before: {_load()}")
+    print(
+        f"jobs: {args.jobs}, CPUs: {os.cpu_count()}, DEBUG={os.environ['DEBUG']}, "
+        f"load average before: {_load()}"
+    )
 
     first = _timed(lambda: import_site(site_dir=work / "site", jobs=args.jobs))
     print(f"first import:  {first.report.counts()}")

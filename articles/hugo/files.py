@@ -70,11 +70,16 @@ def content_files(site):
     """Every content file, sorted by path, hidden files and folders skipped: those under content/
     (a language suffix, `a.en.md`, gives the language) and those of each language's own
     content folder (site.language_dirs), named as if they had that language's suffix
-    (`content/en/a.md` is `a.en.md`): Hugo pairs translations the same way in both layouts."""
-    found = _files_in(site, site.content_dir, language=None, skip=site.language_dirs.values())
-    for language, folder in sorted(site.language_dirs.items()):
-        found += _files_in(site, folder, language=language, skip=[site.content_dir])
-    return sorted(found, key=lambda file: file.rel)
+    (`content/en/a.md` is `a.en.md`): Hugo pairs translations the same way in both layouts.
+    An import asks several times (selection, channels, old URLs, links): the folders are read
+    once for each opened site."""
+    key = (site.content_dir, tuple(sorted(site.language_dirs.items())))
+    if site.__dict__.get("_content_files", (None,))[0] != key:
+        found = _files_in(site, site.content_dir, language=None, skip=site.language_dirs.values())
+        for language, folder in sorted(site.language_dirs.items()):
+            found += _files_in(site, folder, language=language, skip=[site.content_dir])
+        site.__dict__["_content_files"] = (key, sorted(found, key=lambda file: file.rel))
+    return list(site.__dict__["_content_files"][1])
 
 
 def _files_in(site, folder, *, language, skip):

@@ -19,6 +19,7 @@ from articles.hugo.pipeline import Task, prepared_in_order
 from articles.hugo.portal import PortalWriter
 from articles.hugo.redirects import RedirectWriter
 from articles.hugo.report import ImportReport
+from articles.hugo.rows import SearchTerms, article_url, insert_links
 from articles.hugo.selection import select_pages
 from articles.hugo.site import DEFAULT_ENVIRONMENT, SiteError, open_site
 from articles.hugo.translations import DATA_PAGE, Link, Translations
@@ -115,6 +116,7 @@ class _Run:
         self.sections = TermCache(Section, info=term_info, kind="categories")
         self.topics = TopicCache(site=site, info=term_info, report=report, dry_run=dry_run)
         self.redirects = RedirectWriter(site=site)
+        self.terms = SearchTerms()
         self.slots = {slot.key: slot for slot in Slot.objects.filter(key__in=HUGO_SLOTS)}
         self.known = {
             path: (pk, digest)
@@ -190,7 +192,7 @@ class _Run:
                 "changed in the admin since the last import; left alone "
                 "(use --overwrite to replace the editor's changes)",
             )
-            article.url = article.get_absolute_url()
+            article.url = article_url(article)
             return article  # kept as the editor left it: its translations still join it
         warnings = []
         redirects = 0
@@ -221,7 +223,7 @@ class _Run:
         for message in warnings:
             self.report.warn(rel, message)
         (self.report.updated if pk else self.report.created).append(rel)
-        article.url = article.get_absolute_url()
+        article.url = article_url(article)
         return article
 
     def _free_slug(self, base, *, own, max_length):
@@ -320,13 +322,15 @@ class _Run:
             body=derived.body,
         )
         article.source_digest = file_digest + state
+        terms = self.terms.of(article.section, topics, tags, authors) if is_new else None
         with issues_written_by_importer():
-            article.save_imported(derived=derived)
+            article.save_imported(derived=derived, search_terms=terms)
         make_article_renditions(article)
         self._relations(
             article, is_new=is_new, authors=authors, tags=tags, topics=topics, slots=slots
         )
-        issues += checked_issues(article, known=issues)
+        in_body = prepared.problems if derived is prepared.derived else None
+        issues += checked_issues(article, known=issues, in_body=in_body)
         if not is_new:
             ContentIssue.objects.filter(article=article).delete()
         ContentIssue.objects.bulk_create(
@@ -372,20 +376,13 @@ class _Run:
             article.featured_image_alt = article.featured_image_alt or article.title[:200]
 
     def _relations(self, article, *, is_new, authors, tags, topics, slots):
-        through = Article.topics.through
         if not is_new:
             ArticleAuthor.objects.filter(article=article).delete()
             TaggedArticle.objects.filter(content_object=article).delete()
-            through.objects.filter(article=article).delete()
-        ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article=article, author=author, position=n)
-            for n, author in enumerate(authors)
-        )
-        TaggedArticle.objects.bulk_create(
-            TaggedArticle(content_object=article, tag=t) for t in tags
-        )
-        through.objects.bulk_create(through(article=article, topic=t) for t in topics)
-        refresh_search_terms(article_ids=[article.pk])  # bulk_create sends no signals
+            Article.topics.through.objects.filter(article=article).delete()
+        insert_links(article, authors=authors, tags=tags, topics=topics)
+        if not is_new:  # a new article's search terms were saved with it
+            refresh_search_terms(article_ids=[article.pk])  # inserts send no signals
         have = set()
         if not is_new:
             current = Placement.objects.filter(article=article, slot__key__in=HUGO_SLOTS)

@@ -29,6 +29,7 @@ from articles.hugo.digest import state_digest
 from articles.hugo.files import Refused, content_files
 from articles.hugo.mapping import map_front_matter
 from articles.hugo.permalinks import page_permalink, request_path
+from articles.hugo.rows import article_url_for
 from articles.models import Article
 from articles.pagecache.generation import content_changed
 
@@ -80,12 +81,14 @@ def rewrite_links(run):
 
 
 def _articles(rels, batch=200):
-    """The articles of source paths rels, a batch at a time (rows are updated as they go, so
-    not one open cursor; and no IN list of a whole run: it can be 10,000 pages)."""
+    """The articles of source paths rels that may have a link, a batch at a time (rows are
+    updated as they go, so not one open cursor; and no IN list of a whole run: it can be
+    10,000 pages)."""
     imported = Article.objects.exclude(source_path="").order_by("pk")
     pks = [pk for pk, rel in imported.values_list("pk", "source_path") if rel in rels]
     for start in range(0, len(pks), batch):
-        yield from Article.objects.filter(pk__in=pks[start : start + batch]).order_by("pk")
+        rows = Article.objects.filter(pk__in=pks[start : start + batch], body__contains="<a")
+        yield from rows.order_by("pk")  # (the caller looks again: LIKE ignores case)
 
 
 def rewrite_hrefs(html, resolve):
@@ -120,7 +123,7 @@ class _Resolver:
         self.by_source = {}
         self.urls = set()
         for slug, source in Article.objects.values_list("slug", "source_path"):
-            url = Article(slug=slug).get_absolute_url()
+            url = article_url_for(slug, settings.LANGUAGE_CODE)  # Article(slug=slug)'s
             self.urls.add(url)
             if source:
                 self.by_source[source] = url

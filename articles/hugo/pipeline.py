@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from articles.hugo import frontmatter
 from articles.hugo.body import has_images
+from articles.hugo.issues import body_problems
 from articles.hugo.limits import LimitError, check_body
 from articles.hugo.mapping import Fields, MappingError, map_front_matter
 from articles.hugo.markdown import render_body
@@ -39,6 +40,7 @@ class Prepared:
     slug_base: str = ""  # pinyin of the slug, or else of the title, before de-duplication
     clean_body: str = ""  # sanitize_html(body) ...
     derived: DerivedText | None = None  # ... and what save() makes of it; None with images
+    problems: list | None = None  # ... and issues.body_problems() of its body
     error: str = ""
 
 
@@ -65,6 +67,7 @@ def prepare(task, *, taxonomies, tz, markup=None):
             prepared.derived = derive_text(
                 title=fields.title, description=fields.description, body=prepared.clean_body
             )
+            prepared.problems = body_problems(prepared.derived.body)
         return prepared
     except (frontmatter.FrontMatterError, MappingError, LimitError) as exc:
         return Prepared(error=str(exc))

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.redirects.models import Redirect
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from articles.hugo.files import content_files
 from articles.hugo.list_pages import ListPages
@@ -16,6 +17,7 @@ from articles.hugo.permalinks import (
     term_permalink,
     urlize,
 )
+from articles.hugo.rows import article_url, insert_rows
 from articles.hugo.site import lookup
 from articles.hugo.titles import django_language
 from articles.hugo.translations import language_reason
@@ -38,6 +40,7 @@ class RedirectWriter:
             Redirect.objects.filter(site_id=self.site_id).values_list("old_path", "new_path")
         )
         self._pending = {}
+        self._urls = {}  # (model, pk, slug, language) -> URL; (taxonomy, term) -> old page
         self.lists = ListPages(site=site)
         self._sections = None  # the run's section cache, from the first article
         # The ad pages of the default language (file, front matter), which PortalWriter
@@ -53,7 +56,7 @@ class RedirectWriter:
             self._for_translation(article, file=file, fields=fields, warnings=warnings)
             self._translation_terms(file, fields, tags=tags, warnings=warnings)
             return
-        new_url = article.get_absolute_url()
+        new_url = article_url(article)
         permalink = page_permalink(
             site=self.site,
             file=file,
@@ -74,11 +77,12 @@ class RedirectWriter:
             terms += [(self.site.author_taxonomy, name, authors) for name in fields.authors]
         article_id = article.pk if article.status == Article.Status.PUBLISHED else None
         self._sections = sections
-        section_url = sections.get(fields.section).get_absolute_url() if fields.section else ""
+        language = get_language()
+        section_url = self._url(sections.get(fields.section), language) if fields.section else ""
         self.lists.add_page(file=file, section_url=section_url, article_id=article_id)
         for taxonomy, term, cache in terms:
-            old = term_permalink(site=self.site, taxonomy=taxonomy, term=term)
-            new = cache.get(term).get_absolute_url()
+            old = self._term_permalink(taxonomy, term)
+            new = self._url(cache.get(term), language)
             self.lists.add_term(taxonomy=taxonomy, old=old, new=new, article_id=article_id)
             if old not in self._done:
                 pairs += [(old, new), *self._in_other_languages([(old, new)])]
@@ -102,6 +106,19 @@ class RedirectWriter:
         for alias in fields.aliases:
             pairs.append((alias_path(alias, permalink=permalink), new_url))
         self._write(pairs, warnings)
+
+    def _url(self, row, language):
+        """A section's, topic's, tag's or author's page, reversed once a run."""
+        key = (type(row), row.pk, row.slug, language)
+        if key not in self._urls:
+            self._urls[key] = row.get_absolute_url()
+        return self._urls[key]
+
+    def _term_permalink(self, taxonomy, term):
+        key = (taxonomy, term)
+        if key not in self._urls:
+            self._urls[key] = term_permalink(site=self.site, taxonomy=taxonomy, term=term)
+        return self._urls[key]
 
     @staticmethod
     def _in(hugo_language, url):
@@ -285,10 +302,11 @@ class RedirectWriter:
         for old in changed:
             Redirect.objects.filter(site_id=self.site_id, old_path=old).update(new_path=wanted[old])
         added = [old for old in wanted if current[old] is None]
-        if added:
-            Redirect.objects.bulk_create(
-                Redirect(site_id=self.site_id, old_path=old, new_path=wanted[old]) for old in added
-            )
+        insert_rows(  # as bulk_create() would, without a model instance a row
+            Redirect._meta.db_table,
+            ["site_id", "old_path", "new_path"],
+            [(self.site_id, old, wanted[old]) for old in added],
+        )
         self._pending.update((old, wanted[old]) for old in [*changed, *added])
         self._count += len(changed) + len(added)
 

@@ -254,12 +254,25 @@ class Article(models.Model):
             others, key=lambda a: order.index(a.language) if a.language in order else len(order)
         )
 
-    def save_imported(self, *, derived=None):
+    def save_imported(self, *, derived=None, search_terms=None):
         """save() for the Hugo import: updated_at stays as the import set it (the source's
         lastmod). derived: a DerivedText the importer computed ahead in a worker process, used
-        only if it was made from this article's text."""
+        only if it was made from this article's text.
+
+        search_terms, for a new article only: its terms as refresh_search_terms() will find them
+        once the import has linked its labels (articles.hugo.rows). The row is then stored as
+        given, like a fixture (a raw save): the receivers that would refresh the terms from the
+        links not yet written, and recheck content issues the import writes itself, leave it
+        alone; the page cache takes it as a change, as it does any new article."""
         self.derive(derived=derived)
-        self._save_row()
+        if search_terms is None or self.pk is not None:
+            self._save_row()
+            return
+        self.search_terms = search_terms
+        self.edit_version = (self.edit_version or 0) + 1
+        self.created_at = timezone.now()  # auto_now_add, which a raw save does not fill in
+        self._prepare_related_fields_for_save(operation_name="save")
+        self.save_base(raw=True)
 
     def derive(self, *, derived=None):
         """Set what the row derives from its own fields: slug, body, search document, and the
