@@ -41,6 +41,11 @@ class ArticleQuerySet(models.QuerySet):
         the fetched page: one more statement for any number of articles."""
         return self.select_related("section")
 
+    def without_text(self):
+        """Without the long text columns a card or a slot never shows (body, search document,
+        extra front matter)."""
+        return self.defer("body", "search_document", "extra")
+
 
 class PlacementQuerySet(models.QuerySet):
     def live(self, *, at=None):

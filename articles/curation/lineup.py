@@ -17,7 +17,6 @@ One rule, read the same way by the home page (articles.reading.home) and the cur
 
 from articles.models import Article, Slot
 
-HEAVY_FIELDS = ("body", "search_document", "extra")
 LATEST = ("-published_at", "-pk")
 
 
@@ -86,7 +85,7 @@ def fill_candidates(slots):
     found = {}
     for rule in {(slot.fill, slot.fill_section_id) for slot in filling}:
         wanted = [slot for slot in filling if (slot.fill, slot.fill_section_id) == rule]
-        rows = Article.objects.published().for_cards().defer(*HEAVY_FIELDS)
+        rows = Article.objects.published().for_cards().without_text()
         if rule[0] == Slot.Fill.SECTION:
             if rule[1] is None:
                 continue  # no section chosen: nothing to fill from

@@ -28,7 +28,6 @@ from articles.reading.portal import is_database, is_directory, sort_order
 
 ENTRIES_PER_CHANNEL = 6
 GAMES_ON_HOME = 8
-HEAVY_FIELDS = ("body", "search_document", "extra")
 
 
 @dataclass
@@ -57,21 +56,22 @@ def _visible_sections():
     return [(section, section.visible) for section in sections]
 
 
-def _light(queryset):
-    return queryset.defer(*HEAVY_FIELDS)
-
-
 def _directory_entries(section, channel_ids):
     """{channel id: [article]}: each channel's first ENTRIES_PER_CHANNEL entries in reading
     order, in one query (a window over the channel's topics). An entry in two topics of one
     channel comes twice from the database and once here, so a few more rows are read."""
     if not channel_ids:
-        rows = _light(Article.objects.published().filter(section=section)).order_by(*READING_ORDER)[
-            : ENTRIES_PER_CHANNEL * 2
-        ]
+        rows = (
+            Article.objects.published()
+            .filter(section=section)
+            .without_text()
+            .order_by(*READING_ORDER)[: ENTRIES_PER_CHANNEL * 2]
+        )
         return {None: list(rows)}
     rows = (
-        _light(Article.objects.published().filter(section=section))
+        Article.objects.published()
+        .filter(section=section)
+        .without_text()
         .filter(topics__channels__in=channel_ids)
         .annotate(
             channel_id=F("topics__channels"),
@@ -93,7 +93,7 @@ def _games(section, fields):
         (item for item in fields if item.sortable and item.kind == SectionField.Kind.NUMBER),
         None,
     )
-    rows = _light(Article.objects.published().filter(section=section))
+    rows = Article.objects.published().filter(section=section).without_text()
     rows = rows.order_by(*(sort_order(score) if score else READING_ORDER))
     return list(rows[:GAMES_ON_HOME])
 
