@@ -18,11 +18,13 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language
 
 from articles.models import Article, ArticleAuthor, TaggedArticle
-from articles.models.search_terms import names_of
+from articles.models.search_terms import LABELS, ordered_names
 from articles.text.segment import segment_for_index
 
-# The order refresh_search_terms() writes the names in (search_terms.LABELS).
-SECTION, TOPICS, TAGS, AUTHORS = range(4)
+# Each kind's place in the order refresh_search_terms() writes the names in (LABELS).
+SECTION, TOPICS, TAGS, AUTHORS = (
+    list(LABELS.values()).index(kind) for kind in ("section", "topics", "tags", "authors")
+)
 _PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")  # what reverse() puts into a URL unquoted
 _SLUG = "0slug0"
 _url_parts = {}  # (language, script prefix) -> the article URL before and after the slug
@@ -58,11 +60,11 @@ class SearchTerms:
         self._words = {}
 
     def of(self, section, topics, tags, authors):
-        labels = [(SECTION, *names_of(section.name, section.translations))] if section else []
-        labels += [(TOPICS, *names_of(t.name, t.translations)) for t in topics if t.name]
-        labels += [(TAGS, *names_of(t.name, None)) for t in tags if t.name]
-        labels += [(AUTHORS, *names_of(a.name, a.translations)) for a in authors if a.name]
-        pieces = [self._segment(name) for _order, *names in sorted(labels) for name in names]
+        labels = [(SECTION, section.name, section.translations)] if section else []
+        labels += [(TOPICS, t.name, t.translations) for t in topics if t.name]
+        labels += [(TAGS, t.name, None) for t in tags if t.name]
+        labels += [(AUTHORS, a.name, a.translations) for a in authors if a.name]
+        pieces = [self._segment(name) for name in ordered_names(labels)]
         return " ".join(piece for piece in pieces if piece)
 
     def _segment(self, name):

@@ -36,6 +36,13 @@ def names_of(name, translations):
     return found
 
 
+def ordered_names(labels):
+    """[(kind order, name, translations)] -> every name, in the order search_terms keeps them:
+    by kind (LABELS' order), then by name; each label's own name before its translations."""
+    found = sorted((order, *names_of(name, translations)) for order, name, translations in labels)
+    return [name for _order, *names in found for name in names]
+
+
 def terms_document(names):
     """The names as the search reads them: jieba words, search-engine mode, lowercased."""
     return segment_for_index("\n".join(names))
@@ -104,11 +111,10 @@ def _refresh_batch(ids):
         if order == -1:
             current[pk] = name
         elif name:  # None: an article without that kind of label (an outer join)
-            names.setdefault(pk, []).append((order, *names_of(name, translations)))
+            names.setdefault(pk, []).append((order, name, translations))
     changed = {}
     for pk, stored in current.items():
-        labels = sorted(names.get(pk, ()))
-        terms = terms_document([name for _order, *found in labels for name in found])
+        terms = terms_document(ordered_names(names.get(pk, ())))
         if terms != stored:
             changed[pk] = terms
     if len(changed) == 1:
