@@ -150,21 +150,32 @@ def _caption_in_code(pres):
 
 def find_problems(article):
     """-> [(kind, detail)] of what readers would see broken in the article, in body order."""
-    body = _Body()
-    body.feed(article.body or "")
-    body.close()
-    problems = list(dict.fromkeys(_image_problems(body.images)))
-    markdown = _markdown_left(body.blocks)
+    return [*body_problems(article.body), *date_problems(article)]
+
+
+def body_problems(body):
+    """find_problems() of the body alone: what no database or clock changes (an image's check
+    asks the media storage), so an import's worker process can find them."""
+    parsed = _Body()
+    parsed.feed(body or "")
+    parsed.close()
+    problems = list(dict.fromkeys(_image_problems(parsed.images)))
+    markdown = _markdown_left(parsed.blocks)
     if markdown:
         problems.append((Kind.LITERAL_MARKDOWN, markdown))
-    caption = _caption_in_code(body.pres)
+    caption = _caption_in_code(parsed.pres)
     if caption:
         problems.append((Kind.CAPTION_CODE_BLOCK, caption))
-    if body.h1s:  # the page's H1 is the title: any H1 in the body is a second one
-        problems.append((Kind.SECOND_H1, _short(body.h1s[0])))
-    if not body.has_text and not body.has_media:
+    if parsed.h1s:  # the page's H1 is the title: any H1 in the body is a second one
+        problems.append((Kind.SECOND_H1, _short(parsed.h1s[0])))
+    if not parsed.has_text and not parsed.has_media:
         problems.append((Kind.EMPTY_BODY, ""))
+    return problems
+
+
+def date_problems(article):
+    """find_problems() of the article's times."""
     published, updated = article.published_at, article.updated_at
     if published and updated and updated < published <= timezone.now():
-        problems.append((Kind.LASTMOD_BEFORE_DATE, ""))
-    return problems
+        return [(Kind.LASTMOD_BEFORE_DATE, "")]
+    return []

@@ -3,13 +3,12 @@
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 from html import unescape
 
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
-from articles.editorial.checks import CHECKED_KINDS, find_problems
+from articles.editorial.checks import CHECKED_KINDS, date_problems, find_problems
 from articles.models import ContentIssue
 from articles.models.issues import FEATURED_PREFIXES
 
@@ -91,32 +90,12 @@ def issues_written_by_importer():
         _importing.reset(token)
 
 
-def body_problems(body):
-    """find_problems() of an article with this body and no dates, for an import's worker
-    process: the problems in the body, which no database and no clock can change (a body
-    without images: an image's check asks the media storage)."""
-    return find_problems(_Stand(body=body, published_at=None, updated_at=None))
-
-
-@dataclass
-class _Stand:
-    body: str
-    published_at: object
-    updated_at: object
-
-
-_QUIET_BODY = "<p>x</p>"  # a body in which the checks find nothing
-
-
 def _problems(article, in_body):
-    """find_problems(article), with in_body (body_problems() of its body) found ahead."""
+    """find_problems(article), with in_body (checks.body_problems() of its body, found by a worker
+    process) found ahead."""
     if in_body is None:
         return find_problems(article)
-    # The checks after the body's: those of the dates, run on a body with nothing to find.
-    dates = find_problems(_Stand(_QUIET_BODY, article.published_at, article.updated_at))
-    if any(kind != ContentIssue.Kind.LASTMOD_BEFORE_DATE for kind, _detail in dates):
-        return find_problems(article)  # the checks changed: run them all on the article
-    return [*in_body, *dates]
+    return [*in_body, *date_problems(article)]
 
 
 def checked_issues(article, *, known, in_body=None):

@@ -10,9 +10,9 @@ from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
+from articles.editorial.checks import body_problems
 from articles.hugo import frontmatter
 from articles.hugo.body import has_images
-from articles.hugo.issues import body_problems
 from articles.hugo.limits import LimitError, check_body
 from articles.hugo.mapping import Fields, MappingError, map_front_matter
 from articles.hugo.markdown import render_body
@@ -40,7 +40,7 @@ class Prepared:
     slug_base: str = ""  # pinyin of the slug, or else of the title, before de-duplication
     clean_body: str = ""  # sanitize_html(body) ...
     derived: DerivedText | None = None  # ... and what save() makes of it; None with images
-    problems: list | None = None  # ... and issues.body_problems() of its body
+    problems: list | None = None  # ... and checks.body_problems() of its body
     error: str = ""
 
 
