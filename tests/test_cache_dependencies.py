@@ -98,6 +98,18 @@ def test_a_text_edit_shows_at_once_on_its_page_and_where_text_shows(reader, site
     assert source(reader, text[2])[0] == "miss"
 
 
+def test_a_page_showing_text_is_rendered_once_after_an_edit_then_served(reader, site):
+    """This process's copy of the old page must not hide the new one stored by the render:
+    each later request would otherwise miss and render the page again (a 763 KB sitemap)."""
+    article, _, text = site
+
+    fix_typo(article)
+
+    for url in text:
+        assert reader.get(url)["X-Page-Cache"] == "miss", url
+        assert reader.get(url)["X-Page-Cache"] == "hit", url
+
+
 def test_a_text_edit_in_the_admin_keeps_the_lists(reader, staff_client, site):
     """The editor's form saves the byline, tags and topics again, unchanged: nothing there is a
     change either."""

@@ -213,6 +213,14 @@ def _wait_for_render(request, state, key, rendering, options):
     return None
 
 
+def _current(entry, state):
+    """Whether an entry stored under the page's key still shows what readers should see: the
+    key names the generation and the page's version; a page showing articles' text also
+    recorded the text version, which may have moved since."""
+    text = entry.get("text_version")
+    return text is None or text == state.text_version
+
+
 def cached_page(request, state, key):
     """The cached answer to `request` as (status, headers, body), or None on a miss.
 
@@ -223,14 +231,13 @@ def cached_page(request, state, key):
     if state.page_version is None:
         return None  # no page was stored for this path yet
     entry = local_pages.get(key)
-    if entry is None:
+    if entry is None or not _current(entry, state):
+        # Not here, or an older render under the same key: the shared cache may hold the page
+        # another request rendered since (a copy kept here must never hide it).
         entry = cache.get(key)
-        if entry is None:
+        if entry is None or not _current(entry, state):
             return None
         local_pages.put(key, entry, limit=page_cache_settings()["LOCAL_BYTES"])
-    text = entry.get("text_version")
-    if text is not None and text != state.text_version:
-        return None  # it shows articles' text, and some text was edited since
     etag = _etag(key, entry)
     max_age = int(state.seconds_left(limit=page_cache_settings()["PROXY_MAX_AGE"]))
     validators = [
