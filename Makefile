@@ -66,8 +66,10 @@ messages: install
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache
 
-# Seed N articles into PostgreSQL (newsroom_bench), serve with gunicorn in production settings,
-# load with wrk cold and warm, and behind nginx if installed. See docs/PERFORMANCE.md.
+# Seed N articles into PostgreSQL (its own database BENCH_DB, default newsroom_bench_run), serve
+# with gunicorn in production settings and its own redis-server, load with wrk cold and warm, and
+# behind nginx if installed. Ports from BENCH_PORT, BENCH_PROXY_PORT, BENCH_REDIS_PORT; drops only
+# a database it made and flushes nothing. See docs/PERFORMANCE.md, "Running the benchmarks safely".
 N ?= 10000
 bench: install
 	N=$(N) $(PY) bench/run_bench.py

@@ -47,6 +47,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import owned
 import processes
 
 REPO = Path(__file__).resolve().parents[1]
@@ -128,30 +129,13 @@ def django(code, *args):
 
 
 def _admin(sql, *params):
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        cursor = conn.execute(sql, params)
-        return cursor.fetchone() if sql.startswith("SELECT") else None
+    return owned.admin(SERVER)(sql, *params)
 
 
 def ensure_database():
     """Create DB_NAME (marked as ours) if missing; refuse one someone else made. Returns its
     comment: MARK, then ", seeded N" once a seed of N articles has completed."""
-    row = _admin(
-        "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-        DB_NAME,
-    )
-    if row is None:
-        _admin(f'CREATE DATABASE "{DB_NAME}"')
-        _admin(f"COMMENT ON DATABASE \"{DB_NAME}\" IS '{MARK}'")
-        return MARK
-    if not (row[0] or "").startswith(MARK):
-        raise SystemExit(
-            f"database {DB_NAME} exists and was not made by this benchmark: "
-            "set BENCH_DAY_DB to another name"
-        )
-    return row[0]
+    return owned.ensure_database(_admin, DB_NAME, MARK, "BENCH_DAY_DB")
 
 
 def prepare():
@@ -233,21 +217,9 @@ print(json.dumps({
 
 
 def start_redis():
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", ""]
-        + ["--appendonly", "no", "--dir", str(WORK)],
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    children.append(process)
-    deadline = time.time() + 10
-    while time.time() < deadline:
-        if subprocess.run(
-            ["redis-cli", "-p", str(REDIS_PORT), "ping"], capture_output=True, text=True
-        ).stdout.startswith("PONG"):
-            return process
-        time.sleep(0.1)
-    raise SystemExit(f"redis-server on port {REDIS_PORT} did not start")
+    # The first thing main() starts: gunicorn's port is checked here too, before anything is made.
+    owned.check_ports_free({"BENCH_DAY_REDIS_PORT": REDIS_PORT, "BENCH_DAY_PORT": PORT}, HOST)
+    return owned.start_redis(REDIS_PORT, WORK, children, "BENCH_DAY_REDIS_PORT")
 
 
 def start_gunicorn(log):

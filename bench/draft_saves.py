@@ -2,8 +2,10 @@
 
     .venv/bin/python bench/draft_saves.py          # MODES="quiet draft bump" by default
 
-Same setup as bench/redis_outage.py (its database, N=1000 articles, its own redis-server, on
-port 6392 here, gunicorn on 127.0.0.1:8142, page cache on). Each mode runs wrk with 64
+Same setup as bench/redis_outage.py (its database REDIS_OUTAGE_DB, N=1000 articles, its own
+redis-server, on port DRAFT_SAVES_REDIS_PORT (6392) here, gunicorn on 127.0.0.1:DRAFT_SAVES_PORT
+(8142), page cache on). --no-seed reuses the database redis_outage.py left, if it carries that
+script's mark. Each mode runs wrk with 64
 connections for 30 s on bench/reliability.py's page mix:
 
 - quiet: readers only;
@@ -18,12 +20,16 @@ import os
 import subprocess
 import sys
 
+import owned
 import redis_outage  # noqa: F401 - points bench/reliability.py at the outage database
 import reliability
-from reliability import PY, REPO, children
+from reliability import PY, REPO
 
-reliability.APP = "127.0.0.1:8142"
-os.environ["REDIS_URL"] = "redis://127.0.0.1:6392/0"
+reliability.PORT = ("DRAFT_SAVES_PORT", int(os.environ.get("DRAFT_SAVES_PORT", "8142")))
+reliability.REDIS_PORT = (
+    "DRAFT_SAVES_REDIS_PORT",
+    int(os.environ.get("DRAFT_SAVES_REDIS_PORT", "6392")),
+)
 
 EDITOR = """
 import os, sys, time, django
@@ -44,14 +50,13 @@ while time.time() < end:
 
 
 def main():
-    if "--no-seed" not in sys.argv:
+    reliability.check_ports()
+    reliability.start_redis()
+    if "--no-seed" in sys.argv:
+        name, mark = reliability.DATABASE, reliability.MARK
+        owned.owned_database(owned.admin(reliability.SERVER), name[1], mark, name[0])
+    else:
         redis_outage.prepare()
-    redis = subprocess.Popen(
-        ["redis-server", "--port", "6392", "--bind", "127.0.0.1", "--save", ""],
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    children.append(redis)
     paths = reliability.pages()["mix"]
     reliability.start_gunicorn()
     reliability.wrk(paths, connections=8, seconds=5)  # warm-up

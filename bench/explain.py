@@ -1,6 +1,6 @@
 """EXPLAIN ANALYZE of every public page's main queries against the bench database.
 
-    DATABASE_URL=postgres://.../newsroom_bench python bench/explain.py [--brief]
+    DATABASE_URL=postgres://.../newsroom_bench_run python bench/explain.py [--brief]
 
 --brief prints only the plan lines naming a scan, a sort or the execution time.
 """

@@ -2,14 +2,16 @@
 
     .venv/bin/python bench/redis_outage.py
 
-Loopback only. Recreates the database `newsroom_redis_outage` on DATABASE_SERVER (default
-postgres://postgres@127.0.0.1:5432), seeds N articles (N=1000), starts its own redis-server on
-port 6391 and gunicorn (production settings, page cache on) on 127.0.0.1:8141. Then wrk keeps
+Loopback only. Recreates the database REDIS_OUTAGE_DB (default `newsroom_redis_outage`) on
+DATABASE_SERVER (default postgres://postgres@127.0.0.1:5432), seeds N articles (N=1000), starts
+its own redis-server on port REDIS_OUTAGE_REDIS_PORT (6391) and gunicorn (production settings,
+page cache on) on 127.0.0.1:REDIS_OUTAGE_PORT (8141). Then wrk keeps
 64 connections on bench/reliability.py's page mix for 30 s; a poller asks for one hot article
 every 0.1 s (was it a cache hit?) and another asks for /admin/ with a logged-in editor's session
 cookie (still logged in?). Redis is stopped at 8 s and started again at 18 s. Prints the
 statuses, the page-cache hits before, during and after, the editor's answers, and the lines
-gunicorn's workers logged. Everything it started is stopped on exit.
+gunicorn's workers logged. As bench/reliability.py: ports checked first, only a database with
+its mark is dropped, nothing flushed. Everything it started is stopped on exit.
 """
 
 import os
@@ -20,13 +22,18 @@ import urllib.error
 import urllib.request
 
 import reliability
-from reliability import PY, REPO, children
+from reliability import PY, REPO
 
-SERVER = os.environ.get("DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
-REDIS_PORT = 6391
-reliability.DATABASE_URL = f"{SERVER}/newsroom_redis_outage"
-reliability.APP = "127.0.0.1:8141"
-os.environ["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
+reliability.DATABASE = (
+    "REDIS_OUTAGE_DB",
+    os.environ.get("REDIS_OUTAGE_DB", "newsroom_redis_outage"),
+)
+reliability.MARK = "made by bench/redis_outage.py"
+reliability.PORT = ("REDIS_OUTAGE_PORT", int(os.environ.get("REDIS_OUTAGE_PORT", "8141")))
+reliability.REDIS_PORT = (
+    "REDIS_OUTAGE_REDIS_PORT",
+    int(os.environ.get("REDIS_OUTAGE_REDIS_PORT", "6391")),
+)
 os.environ["PAGE_CACHE"] = "1"
 LOG = reliability.WORK / "gunicorn.log"
 
@@ -47,32 +54,11 @@ print(session.session_key)
 
 
 def prepare():
-    recreate = f"""
-import psycopg
-with psycopg.connect("{SERVER}/postgres", autocommit=True) as c:
-    c.execute('DROP DATABASE IF EXISTS newsroom_redis_outage WITH (FORCE)')
-    c.execute('CREATE DATABASE newsroom_redis_outage')
-"""
-    reliability.run([PY, "-c", recreate])
-    reliability.run([PY, "manage.py", "migrate", "--noinput", "-v0"])
-    reliability.run([PY, "bench/seed_bench.py"], N=os.environ.get("N", "1000"))
-    reliability.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"])
-
-
-def start_redis():
-    process = subprocess.Popen(
-        ["redis-server", "--port", str(REDIS_PORT), "--bind", "127.0.0.1", "--save", ""]
-        + ["--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    children.append(process)
-    time.sleep(0.5)
-    return process
+    reliability.prepare(n="1000")
 
 
 def get(path, cookie=None):
-    request = urllib.request.Request(f"http://{reliability.APP}{path}")
+    request = urllib.request.Request(f"http://{reliability.app()}{path}")
     if cookie:
         request.add_header("Cookie", f"sessionid={cookie}")
     try:
@@ -96,8 +82,9 @@ class Poller(threading.Thread):
 
 
 def main():
+    reliability.check_ports()
+    redis = reliability.start_redis()
     prepare()
-    redis = start_redis()
     info = reliability.pages()
     cookie = subprocess.run(
         [PY, "-c", SESSION],
@@ -125,7 +112,7 @@ def main():
     redis.wait()
     time.sleep(10)
     up_at = time.monotonic()
-    start_redis()
+    reliability.start_redis()
     load.join()
     reader.running = editor.running = False
     reader.join()

@@ -3,9 +3,11 @@
     .venv/bin/python bench/reliability.py load      # wrk -c64 -d60s on a mix of pages
     .venv/bin/python bench/reliability.py restart   # restart PostgreSQL while clients poll
 
-Loopback only. Creates the throwaway database `newsroom_reliability` on DATABASE_SERVER
-(default postgres://postgres@127.0.0.1:5432), seeds N articles (bench/seed_bench.py, N=2000),
-serves it with gunicorn in production settings (DEBUG=0) on 127.0.0.1:8137, and:
+Loopback only. Creates the throwaway database RELIABILITY_DB (default `newsroom_reliability`)
+on DATABASE_SERVER (default postgres://postgres@127.0.0.1:5432), seeds N articles
+(bench/seed_bench.py, N=2000), starts its own redis-server on 127.0.0.1:RELIABILITY_REDIS_PORT
+(6393), serves the site with gunicorn in production settings (DEBUG=0) on
+127.0.0.1:RELIABILITY_PORT (8137), and:
 
 - load: wrk with 64 connections for DURATION seconds (60) on a weighted mix of every public page
   (home, lists, detail, tag, section, topic, author, search, feeds, sitemap); prints requests/s,
@@ -16,7 +18,10 @@ serves it with gunicorn in production settings (DEBUG=0) on 127.0.0.1:8137, and:
   when the database was down, every failed request's time and status, and how long after the
   database came back the first request succeeded. Gunicorn is not touched.
 
-Everything it started is stopped on exit.
+The ports are checked before anything starts. The database is marked with a comment when it is
+created; a run drops and remakes only a database with that mark that nobody is using, and stops
+at one of that name without it (bench/owned.py). Nothing is flushed: the redis-server is the
+run's own. Everything it started is stopped on exit.
 """
 
 import json
@@ -31,13 +36,18 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import owned
 import processes
 
 REPO = Path(__file__).resolve().parents[1]
 PY = str(REPO / ".venv" / "bin" / "python")
 SERVER = os.environ.get("DATABASE_SERVER", "postgres://postgres@127.0.0.1:5432")
-DATABASE_URL = f"{SERVER}/newsroom_reliability"
-APP = "127.0.0.1:8137"
+# bench/redis_outage.py and bench/draft_saves.py reuse this setup with their own names and ports:
+# each is (environment variable, value).
+DATABASE = ("RELIABILITY_DB", os.environ.get("RELIABILITY_DB", "newsroom_reliability"))
+MARK = "made by bench/reliability.py"
+PORT = ("RELIABILITY_PORT", int(os.environ.get("RELIABILITY_PORT", "8137")))
+REDIS_PORT = ("RELIABILITY_REDIS_PORT", int(os.environ.get("RELIABILITY_REDIS_PORT", "6393")))
 WORK, children, stop_everything = processes.scratch("newsroom-reliability-")
 
 MIX_LUA = r"""
@@ -64,11 +74,15 @@ end
 """
 
 
+def app():
+    return f"127.0.0.1:{PORT[1]}"
+
+
 def app_env():
     return {
         **os.environ,
-        "DATABASE_URL": DATABASE_URL,
-        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/14"),
+        "DATABASE_URL": f"{SERVER}/{DATABASE[1]}",
+        "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT[1]}/0",
         "PAGE_CACHE": os.environ.get("PAGE_CACHE", "0"),
         "DEBUG": "0",
         "SECRET_KEY": "reliability-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
@@ -83,18 +97,22 @@ def run(args, **extra):
     subprocess.run(args, env={**app_env(), **extra}, cwd=REPO, check=True)
 
 
-def prepare():
-    recreate = f"""
-import psycopg
-with psycopg.connect("{SERVER}/postgres", autocommit=True) as c:
-    c.execute('DROP DATABASE IF EXISTS newsroom_reliability WITH (FORCE)')
-    c.execute('CREATE DATABASE newsroom_reliability')
-"""
-    run([PY, "-c", recreate])
-    run([PY, "manage.py", "migrate", "--noinput", "-v0"])
-    run([PY, "bench/seed_bench.py"], N=os.environ.get("N", "2000"))
-    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"])
-    run(["redis-cli", "-u", app_env()["REDIS_URL"], "FLUSHDB"])
+def check_ports():
+    """Before anything is made: the ports this run will listen on are free."""
+    owned.check_ports_free(dict([PORT, REDIS_PORT]))
+
+
+def start_redis():
+    return owned.start_redis(REDIS_PORT[1], WORK, children, REDIS_PORT[0])
+
+
+def prepare(n="2000"):
+    """A fresh database of ours, seeded; without Redis (local memory), so the run's own
+    redis-server holds nothing of the seed's."""
+    owned.fresh_database(owned.admin(SERVER), DATABASE[1], MARK, DATABASE[0])
+    run([PY, "manage.py", "migrate", "--noinput", "-v0"], REDIS_URL="")
+    run([PY, "bench/seed_bench.py"], N=os.environ.get("N", n), REDIS_URL="")
+    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], REDIS_URL="")
 
 
 PAGES = """
@@ -123,12 +141,13 @@ def pages():
 
 
 def start_gunicorn():
+    owned.check_ports_free(dict([PORT]))
     process = subprocess.Popen(
         [
             str(REPO / ".venv" / "bin" / "gunicorn"),
             "newsroom.wsgi",
             "--bind",
-            APP,
+            app(),
             "--workers",
             os.environ.get("WORKERS", "3"),
             "--worker-class",
@@ -150,7 +169,7 @@ def start_gunicorn():
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
-            urllib.request.urlopen(f"http://{APP}/robots.txt", timeout=2).read()
+            urllib.request.urlopen(f"http://{app()}/robots.txt", timeout=2).read()
             return process
         except OSError:
             time.sleep(0.3)
@@ -172,7 +191,7 @@ def wrk(paths, *, connections, seconds):
             "10s",
             "-s",
             str(script),
-            f"http://{APP}",
+            f"http://{app()}",
         ],
         env={**os.environ, "MIX_FILE": str(mix)},
         capture_output=True,
@@ -191,6 +210,8 @@ def wrk(paths, *, connections, seconds):
 
 
 def load():
+    check_ports()
+    start_redis()
     prepare()
     paths = pages()["mix"]
     start_gunicorn()
@@ -226,7 +247,7 @@ class Poller(threading.Thread):
                 path = f"{self.detail}?poll={self.n}-{i}"
             started = time.monotonic()
             try:
-                with urllib.request.urlopen(f"http://{APP}{path}", timeout=15) as response:
+                with urllib.request.urlopen(f"http://{app()}{path}", timeout=15) as response:
                     status = response.status
             except urllib.error.HTTPError as exc:
                 status = exc.code
@@ -246,6 +267,8 @@ def database_up():
 
 
 def restart():
+    check_ports()
+    start_redis()
     prepare()
     info = pages()
     gunicorn = start_gunicorn()

@@ -2,13 +2,20 @@
 
     N=10000 .venv/bin/python bench/run_bench.py     # DURATION=5 seconds per run, WORKERS=3
 
-Loopback only. Creates the throwaway database `newsroom_bench` (DATABASE_URL's server), seeds
-N articles (bench/seed_bench.py), runs collectstatic, starts gunicorn on 127.0.0.1:8100 with
-DEBUG off, and for each page prints requests/s at 1 and 16 connections, p50/p99 latency, SQL
-queries and the gzip-compressed size; first with the page cache off (cold), then on (warm,
-Redis). If nginx is installed it is started on 127.0.0.1:8101 with docs/nginx.conf and measured
-too. Prints the seed throughput and the peak RSS of a gunicorn worker. Everything it started is
-stopped on exit, including on failure or Ctrl-C.
+Loopback only. Makes its own database (BENCH_DB, default newsroom_bench_run, on BENCH_PG's
+server), seeds N articles (bench/seed_bench.py), runs collectstatic, starts its own redis-server
+on 127.0.0.1:BENCH_REDIS_PORT (6396) and gunicorn on 127.0.0.1:BENCH_PORT (8100) with DEBUG off,
+and for each page prints requests/s at 1 and 16 connections, p50/p99 latency, SQL queries and the
+gzip-compressed size; first with the page cache off (cold), then on (warm, Redis). If nginx is
+installed it is started on 127.0.0.1:BENCH_PROXY_PORT (8101) with docs/nginx.conf and measured
+too. Prints the seed throughput and the peak RSS of a gunicorn worker.
+
+Safe on a shared machine (bench/owned.py): the ports are checked before anything starts; the
+database is marked with a comment when created and kept after the run (bench/explain.py can read
+it); the next run drops and remakes it only if it carries the mark and nobody is connected, and
+stops at a database of that name without the mark. Nothing is flushed: the redis-server is the
+run's own, empty when it starts. Everything it started is stopped on exit, including on failure
+or Ctrl-C.
 """
 
 import gzip
@@ -19,20 +26,28 @@ import signal
 import subprocess
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
+import owned
 import processes
 
 REPO = Path(__file__).resolve().parents[1]
 PY = str(REPO / ".venv" / "bin" / "python")
 SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
-DATABASE_URL = f"{SERVER}/newsroom_bench"
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
-APP, PROXY = "127.0.0.1:8100", "127.0.0.1:8101"
+DB_NAME = os.environ.get("BENCH_DB", "newsroom_bench_run")
+DATABASE_URL = f"{SERVER}/{DB_NAME}"
+MARK = "made by bench/run_bench.py"
+REDIS_PORT = int(os.environ.get("BENCH_REDIS_PORT", "6396"))
+REDIS_URL = f"redis://127.0.0.1:{REDIS_PORT}/0"
+APP_PORT = int(os.environ.get("BENCH_PORT", "8100"))
+PROXY_PORT = int(os.environ.get("BENCH_PROXY_PORT", "8101"))
+APP, PROXY = f"127.0.0.1:{APP_PORT}", f"127.0.0.1:{PROXY_PORT}"
 DURATION = os.environ.get("DURATION", "5")
 WORKERS = os.environ.get("WORKERS", "3")
 WORK, children, stop_everything = processes.scratch("newsroom-bench-")
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 
 
 def app_env(*, page_cache):
@@ -47,6 +62,9 @@ def app_env(*, page_cache):
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "MEDIA_ROOT": str(WORK / "media"),
         "DATABASE_POOL_MAX": "4",
+        # wrk is one client: the per-client search limit (30 misses a minute) would answer 429
+        # after the first 30 requests, and the search page would not be measured.
+        "SEARCH_RATE": os.environ.get("SEARCH_RATE", "0"),
     }
 
 
@@ -55,23 +73,17 @@ def run(args, *, env):
 
 
 def prepare(total):
-    env = app_env(page_cache=False)
-    run([PY, "-c", _RECREATE_DB], env=env)
+    owned.fresh_database(owned.admin(SERVER), DB_NAME, MARK, "BENCH_DB")
+    # Without Redis (local memory): the seed's cache writes stay out of the run's redis-server,
+    # which starts the measurements empty.
+    env = {**app_env(page_cache=False), "REDIS_URL": ""}
     run([PY, "manage.py", "migrate", "--noinput", "-v0"], env=env)
     started = time.perf_counter()
     run([PY, "bench/seed_bench.py"], env={**env, "N": str(total)})
     seed_seconds = time.perf_counter() - started
     run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
-    run(["redis-cli", "-u", REDIS_URL, "FLUSHDB"], env=env)
     return seed_seconds
 
-
-_RECREATE_DB = f"""
-import psycopg
-with psycopg.connect("{SERVER}/postgres", autocommit=True) as c:
-    c.execute('DROP DATABASE IF EXISTS newsroom_bench')
-    c.execute('CREATE DATABASE newsroom_bench')
-"""
 
 _PAGES_AND_QUERIES = """
 import json, sys
@@ -100,13 +112,14 @@ def pages_and_queries():
         env=app_env(page_cache=False),
         cwd=REPO,
         check=True,
-        capture_output=True,
+        stdout=subprocess.PIPE,  # errors go to the terminal
         text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def start_gunicorn(*, page_cache):
+    owned.check_ports_free({"BENCH_PORT": APP_PORT})
     process = subprocess.Popen(
         [
             str(REPO / ".venv" / "bin" / "gunicorn"),
@@ -198,7 +211,11 @@ def wrk(url, *, connections):
 
 def size(url):
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
-    with urllib.request.urlopen(request, timeout=60) as response:
+    try:
+        response = urllib.request.urlopen(request, timeout=60)
+    except urllib.error.HTTPError as error:  # e.g. nginx's search limit: wrk reports non-2xx
+        response = error
+    with response:
         body = response.read()
         plain = gzip.decompress(body) if response.headers.get("Content-Encoding") else body
     return len(body), len(plain)
@@ -225,12 +242,11 @@ def measure(label, base, pages, queries):
 
 
 def start_nginx():
-    nginx = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-    )
+    nginx = NGINX
     if nginx is None:
         print("\n(nginx not installed: `apt-get install -y nginx` to measure the proxy cache)")
         return None
+    owned.check_ports_free({"BENCH_PROXY_PORT": PROXY_PORT})
     conf = (REPO / "docs" / "nginx.conf").read_text()
     conf = (
         conf.replace("/srv/newsroom/staticfiles", str(REPO / "staticfiles"))
@@ -271,11 +287,20 @@ def main():
     print(
         f"newsroom bench: N={total}, {os.cpu_count()} CPUs, gunicorn {WORKERS} workers x 4 threads"
     )
+    print(f"database {DB_NAME}, redis :{REDIS_PORT}, gunicorn {APP}, nginx {PROXY}")
+    # Every port before anything is made; the run's redis-server holds its port until the end,
+    # so a second run with the same settings stops here instead of dropping this run's database.
+    ports = {"BENCH_REDIS_PORT": REDIS_PORT, "BENCH_PORT": APP_PORT}
+    owned.check_ports_free({**ports, "BENCH_PROXY_PORT": PROXY_PORT} if NGINX else ports)
+    owned.start_redis(REDIS_PORT, WORK, children, "BENCH_REDIS_PORT")
     seed_seconds = prepare(total)
     print(f"seed: {total} articles in {seed_seconds:.1f} s = {total / seed_seconds:.0f} articles/s")
     found = pages_and_queries()
     queries = {name: count for name, (url, count, status) in found.items()}
-    pages = {name: url for name, (url, count, status) in found.items()}
+    pages = {name: url for name, (url, count, status) in found.items() if status == 200}
+    for name, (url, _count, status) in found.items():
+        if status != 200:  # e.g. list page 250 of a small seed: not measured
+            print(f"{name}: {url} answers {status} at N={total}, left out")
 
     gunicorn = start_gunicorn(page_cache=False)
     watcher = RssWatcher(gunicorn.pid)

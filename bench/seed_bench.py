@@ -1,6 +1,6 @@
 """Seed N articles for the benchmark, fast: bulk inserts, no per-row save().
 
-    DJANGO_SETTINGS_MODULE=newsroom.settings N=100000 python bench/seed_bench.py
+    DATABASE_URL=postgres://.../newsroom_search N=100000 python bench/seed_bench.py
 
 Chinese titles and bodies come from a fixed pool of generated sentences; each sentence is
 segmented with jieba once (articles.text.segment.segment_for_index), and an article's search document
@@ -11,6 +11,10 @@ site's: 元宇宙 in about half the articles, 上海 in a fifth, a few site word
 common and rare words); verbs, objects and stock phrases are in most articles. A handful of shared featured images (with their renditions) keeps media small.
 Authors, sections, topics, tags and live placements in every slot are made too; 1% of the
 articles are drafts and ten are scheduled in the coming days. Prints the insert throughput.
+
+It replaces every placement of the database it fills, so DATABASE_URL must name one (a fresh
+database, as the benchmarks make): without it the run stops rather than fill the development
+database.
 """
 
 import io
@@ -247,4 +251,6 @@ def seed(total):
 
 
 if __name__ == "__main__":
+    if not os.environ.get("DATABASE_URL"):
+        raise SystemExit("set DATABASE_URL to the database to seed (not the development database)")
     seed(int(os.environ.get("N", "10000")))

@@ -1,15 +1,18 @@
 """阅读量 and 热榜: what a beacon, a flush and the most-read lists cost.
 
-    DATABASE_URL=postgres://.../newsroom_views [REDIS_URL=redis://...] python bench/views_bench.py
-        [--articles 2000] [--beacons 2000]
+    DATABASE_URL=postgres://.../newsroom_views python bench/views_bench.py
+        [--articles 2000] [--beacons 2000] [--redis]
 
 Seeds the database it is given (migrated, ideally empty: it adds --articles published articles
 when it has fewer, and replaces every ViewCount row with one per article and hour of the last 7
-days), then prints:
+days); DATABASE_URL must be set, so the development database is never used. It empties the
+cache between measurements, so it never uses a Redis it is given (REDIS_URL stops it): with
+--redis it starts its own redis-server on 127.0.0.1:VIEWS_BENCH_REDIS_PORT (6397), stopped on
+exit, and local memory otherwise. Then it prints:
 
 - a beacon through Django's whole middleware stack (test client, POST): median and 90th
   percentile wall time, CPU per request, and SQL statements (0: only the cache is used),
-  with the cache configured (Redis with REDIS_URL, local memory otherwise);
+  with the cache configured (Redis with --redis, local memory otherwise);
 - a flush of those beacons' views: wall time and statements;
 - the most-read lists of the site and every section (one statement) and an article's total.
 """
@@ -22,6 +25,32 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+
+import owned  # bench/ is on the path: this runs as a script
+import processes
+
+
+def options():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--beacons", type=int, default=2000)
+    parser.add_argument("--redis", action="store_true", help="its own redis-server")
+    return parser.parse_args()
+
+
+OPTIONS = options()
+if not os.environ.get("DATABASE_URL"):
+    raise SystemExit("set DATABASE_URL to the database to seed (not the development database)")
+if os.environ.get("REDIS_URL"):
+    raise SystemExit(
+        "REDIS_URL is set: this benchmark empties the cache it uses, so it starts its own "
+        "redis-server instead (--redis, on VIEWS_BENCH_REDIS_PORT). Unset REDIS_URL."
+    )
+if OPTIONS.redis:
+    REDIS_PORT = int(os.environ.get("VIEWS_BENCH_REDIS_PORT", "6397"))
+    WORK, children, _stop = processes.scratch("newsroom-views-bench-")
+    owned.start_redis(REDIS_PORT, WORK, children, "VIEWS_BENCH_REDIS_PORT")
+    os.environ["REDIS_URL"] = f"redis://127.0.0.1:{REDIS_PORT}/0"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
@@ -155,14 +184,10 @@ def bench_figures(ids):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--beacons", type=int, default=2000)
-    options = parser.parse_args()
     connection.force_debug_cursor = True
-    ids = seed(options.articles)
-    cache.clear()
-    bench_beacons(ids, options.beacons)
+    ids = seed(OPTIONS.articles)
+    cache.clear()  # local memory or the redis-server started above: never a shared one
+    bench_beacons(ids, OPTIONS.beacons)
     bench_flush()
     bench_figures(ids)
 
