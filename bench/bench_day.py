@@ -200,7 +200,15 @@ words = list(seed_bench.PLANTED) + seed_bench.OBJECTS[:12]
 mix += [[4 / rank / sum(1 / r for r in range(1, len(words) + 1)),
          "/search/?q=" + urllib.parse.quote(w)]
         for rank, w in enumerate(words, 1)]
-mix += [[3, "/feed/"], [1, "/feed/atom/"], [0.5, "/sitemap.xml"], [0.5, "/archive/"]]
+mix += [[3, "/feed/"], [1, "/feed/atom/"], [0.5, "/archive/"]]
+# Crawlers: the sitemap index, then every part it names.
+from xml.etree import ElementTree
+from django.test import Client
+index = Client(HTTP_HOST="127.0.0.1").get("/sitemap.xml").content
+parts = [urllib.parse.urlsplit(loc.text) for loc in ElementTree.fromstring(index).iter()
+         if loc.tag.endswith("loc")]
+mix += [[0.1, "/sitemap.xml"]]
+mix += [[0.4 / len(parts), p.path + (f"?{p.query}" if p.query else "")] for p in parts]
 # New articles go where the home page lists the latest (its news section, if it has one).
 from articles.reading.home import home_blocks
 news = home_blocks()["news_section"] or sections[0]

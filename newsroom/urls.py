@@ -11,7 +11,7 @@ from django.views.i18n import set_language
 from django.views.static import serve as serve_file
 
 from articles.media.uploads import editor_upload
-from articles.reading.sitemaps import sitemap
+from articles.reading.sitemaps import sitemap, sitemap_index
 from newsroom.csp_report import csp_report
 
 admin.site.site_header = _("元宇宙导航 · 编辑部")
@@ -29,7 +29,8 @@ urlpatterns = [
     path("ckeditor5/image_upload/", editor_upload, name="ck_editor_5_upload_file"),
     # Browsers report Content-Security-Policy violations here (settings: report-uri, report-to).
     path("csp-report/", csp_report, name="csp-report"),
-    path("sitemap.xml", sitemap, name="sitemap"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemap, name="sitemap-part"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),

@@ -11,16 +11,13 @@ from django.utils import timezone
 
 from articles.models import Article, Section, Tag
 
-pytestmark = pytest.mark.django_db
+from .sitemap_pages import SM, sitemap_parts, sitemap_urls
 
-SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+pytestmark = pytest.mark.django_db
 
 
 def sitemap_entries(client):
-    response = client.get(reverse("sitemap"))
-    assert response.status_code == 200
-    root = ElementTree.fromstring(response.content)
-    return {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root.findall(f"{SM}url")}
+    return {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in sitemap_urls(client)}
 
 
 def test_sitemap_lists_visible_articles_with_lastmod_and_their_taxonomy(client, make_article):
@@ -46,6 +43,27 @@ def test_sitemap_lists_visible_articles_with_lastmod_and_their_taxonomy(client, 
     assert base + "/authors/" + visible.byline[0].slug + "/" in entries
     assert base + visible.topics.get().get_absolute_url() in entries
     assert base + reverse("articles:archive") in entries
+
+
+def test_the_index_names_every_page_of_articles(client, make_article, monkeypatch):
+    """A site with more articles than one part holds lists all of them, in pages (?p=2),
+    as the index names them; the articles' part says when the newest change was."""
+    from articles.reading.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    articles = [make_article(title=f"第{n}篇") for n in range(5)]
+
+    parts = sitemap_parts(client)
+    entries = sitemap_entries(client)
+
+    base = "http://testserver/sitemap-articles.xml"
+    assert [p for p in parts if p.startswith(base)] == [base, base + "?p=2", base + "?p=3"]
+    assert all(f"http://testserver{a.get_absolute_url()}" in entries for a in articles)
+    index = ElementTree.fromstring(client.get(reverse("sitemap")).content)
+    lastmods = {i.findtext(f"{SM}loc"): i.findtext(f"{SM}lastmod") for i in index}
+    newest = max(max(a.updated_at, a.published_at) for a in articles)
+    assert lastmods[base][:10] == timezone.localtime(newest).date().isoformat()
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_robots_txt_names_the_sitemap(client, db):

@@ -10,6 +10,8 @@ from django.utils import translation
 from articles.models import Article, Section, Topic, Vocabulary
 from articles.reading import indexes
 
+from .sitemap_pages import sitemap_text
+
 pytestmark = pytest.mark.django_db
 
 
@@ -142,7 +144,7 @@ def test_index_pages_run_a_fixed_number_of_queries(client, make_article, vocabul
 def test_sitemap_names_the_index_pages_and_used_vocabularies(client, make_article, vocabularies):
     news, _ = vocabularies
     make_article(topics=[Topic.objects.create(name="元宇宙", vocabulary=news)])
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = sitemap_text(client)
     for name in ["tag-index", "section-index", "author-index", "topic-index"]:
         assert f"{reverse(f'articles:{name}')}</loc>" in xml
     assert "/vocabularies/news/</loc>" in xml
