@@ -1,6 +1,8 @@
 from urllib.parse import unquote
 
 from django.apps import AppConfig
+from django.conf import settings
+from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,10 @@ _OWN_PAGE_FIELDS = frozenset(
         "imported_at",
     }
 )
+
+
+_NEWEST_FIELDS = ("published_at", "language", "section_id", "translation_group", "slug")
+_PATH_FIELDS = ("slug", "language")
 
 
 class ArticlesConfig(AppConfig):
@@ -59,10 +65,27 @@ class ArticlesConfig(AppConfig):
         )
         # An editor's draft (and its byline, tags, topics) is nobody's business but the desk's:
         # saving it keeps every cached page (docs/ARCHITECTURE.md, "The write path").
-        watch_models(models.Article, unseen=article_unseen, listed=article_listed)
-        watch_models(models.ArticleAuthor, unseen=relation_unseen("article"))
-        watch_models(models.TaggedArticle, unseen=relation_unseen("content_object"))
-        watch_models(models.Article.topics.through, m2m=True, unseen=article_unseen)
+        # The newest article's changes (a publish) show only on lists and a few pages:
+        # lists_only(), docs/ARCHITECTURE.md "Dependency keys".
+        watch_models(
+            models.Article,
+            unseen=article_unseen,
+            listed=article_listed,
+            lists_only=article_lists_only,
+        )
+        for model, field in (
+            (models.ArticleAuthor, "article"),
+            (models.TaggedArticle, "content_object"),
+        ):
+            watch_models(
+                model, unseen=relation_unseen(field), lists_only=relation_lists_only(field)
+            )
+        watch_models(
+            models.Article.topics.through,
+            m2m=True,
+            unseen=article_unseen,
+            lists_only=article_lists_only,
+        )
         watch_models(models.Channel.topics.through, m2m=True)
         watch_events(models.next_scheduled_change)
         post_save.connect(recheck_after_save, sender=models.Article, dispatch_uid="content-issues")
@@ -115,6 +138,51 @@ def article_listed(article, *, stored_in=None):
         shown = tuple(getattr(article, name) for name in names)
         shown = tuple(value.name if isinstance(value, FieldFile) else value for value in shown)
     return shown, (unquote(article.get_absolute_url()),)
+
+
+def article_lists_only(article, *, stored_in=None):
+    """watch_models()'s lists_only() for Article, from the row as `stored_in` holds it: while
+    the article is the newest visible one of its language, the pages besides the lists that
+    show it are its own, the previous article's (its "next" link) and its translations'; None
+    when it is not the newest (it may be in newer articles' related lists), when it is the
+    first visible article of its section (the section menu on every page), or when related
+    lists include newer articles (NEWSROOM["RELATED_INCLUDE_NEWER"])."""
+    if settings.NEWSROOM["RELATED_INCLUDE_NEWER"]:
+        return None
+    model = type(article)
+    stored = model._base_manager.using(stored_in or article._state.db or "default")
+    row = stored.filter(pk=article.pk).values(*_NEWEST_FIELDS).first()
+    if row is None or row["published_at"] is None:
+        return None
+    visible = stored.filter(status=model.Status.PUBLISHED, published_at__lte=timezone.now())
+    others = visible.filter(language=row["language"]).exclude(pk=article.pk)
+    later = Q(published_at__gt=row["published_at"]) | Q(
+        published_at=row["published_at"], pk__gt=article.pk
+    )
+    if others.filter(later).exists():
+        return None
+    if row["section_id"] is not None and not others.filter(section_id=row["section_id"]).exists():
+        return None
+    shown_on = [model(pk=article.pk, slug=row["slug"], language=row["language"])]
+    shown_on += others.filter(~later).order_by("-published_at", "-pk").only(*_PATH_FIELDS)[:1]
+    shown_on += (
+        visible.filter(translation_group=row["translation_group"])
+        .exclude(pk=article.pk)
+        .only(*_PATH_FIELDS)
+    )
+    return tuple(unquote(item.get_absolute_url()) for item in shown_on)
+
+
+def relation_lists_only(field):
+    """lists_only() for a row of an article's byline or tags: its article's."""
+
+    def lists_only(row, *, stored_in=None):
+        article_model = row._meta.get_field(field).related_model
+        article = article_model(pk=getattr(row, f"{field}_id"))
+        article._state.db = stored_in or row._state.db
+        return article_lists_only(article, stored_in=stored_in)
+
+    return lists_only
 
 
 def relation_unseen(field):

@@ -313,6 +313,11 @@ NEWSROOM = {
     # Ads site-wide: NEWSROOM_ADS=off switches every spot off (moderators switch single spots).
     "SEARCH_RATE": os.environ.get("SEARCH_RATE", "30/60"),  # per client; newsroom/ratelimit.py
     "ADS_ENABLED": os.environ.get("NEWSROOM_ADS", "on").lower() not in {"off", "0", "false"},
+    # Related lists show only articles published before the one read, as Hugo's related content
+    # does by default (its `related.includeNewer`): so publishing a new article leaves every
+    # other article's page cached. On, every publish refreshes every article page
+    # (docs/ARCHITECTURE.md, "Dependency keys").
+    "RELATED_INCLUDE_NEWER": env_bool("RELATED_INCLUDE_NEWER", default=False),
 }
 
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"

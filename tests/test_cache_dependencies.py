@@ -55,7 +55,7 @@ def site(reader, make_article):
     text = [
         reverse("articles:search") + "?q=错别字",
         reverse("articles:feed"),
-        "/sitemap.xml",
+        "/sitemap-articles.xml",
     ]
     for url in [*lists, *text, article.get_absolute_url()]:
         reader.get(url)

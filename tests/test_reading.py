@@ -19,12 +19,18 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_related_articles_rank_by_shared_topics_and_tags(make_article):
-    article = make_article(title="本文", topics=["元宇宙", "GameFi"], tags=["Web3", "NFT"])
-    make_article(title="共享一个", tags=["NFT"])
-    make_article(title="共享三个", topics=["元宇宙", "GameFi"], tags=["Web3"])
-    make_article(title="无关", topics=["其他"], tags=["其他"])
+    earlier = timezone.now() - timedelta(days=1)
+    make_article(title="共享一个", tags=["NFT"], published_at=earlier)
+    make_article(title="共享三个", topics=["元宇宙", "GameFi"], tags=["Web3"], published_at=earlier)
+    make_article(title="无关", topics=["其他"], tags=["其他"], published_at=earlier)
     make_article(title="草稿", topics=["元宇宙", "GameFi"], status=Article.Status.DRAFT)
     make_article(title="定时", tags=["NFT"], published_at=timezone.now() + timedelta(days=1))
+    article = make_article(
+        title="本文",
+        topics=["元宇宙", "GameFi"],
+        tags=["Web3", "NFT"],
+        published_at=timezone.now() - timedelta(hours=1),
+    )
     (article,) = attach_labels([Article.objects.get(pk=article.pk)])
     with CaptureQueriesContext(connection) as ctx:
         titles = [a.title for a in related_articles(article)]
@@ -32,13 +38,32 @@ def test_related_articles_rank_by_shared_topics_and_tags(make_article):
     assert len(ctx) <= 3
 
 
+def test_related_articles_are_published_before_the_article(make_article, settings):
+    """As Hugo's related content by default: a newer article never enters an older article's
+    list, so publishing one leaves the older pages as they are (and cached)."""
+    earlier = make_article(title="较早", tags=["NFT"], published_at=timezone.now() - timedelta(1))
+    article = make_article(title="本文", tags=["NFT"], published_at=timezone.now() - timedelta(1))
+    make_article(
+        title="较新", tags=["NFT", "Web3"], published_at=timezone.now() - timedelta(hours=1)
+    )
+    Article.objects.filter(pk=earlier.pk).update(published_at=article.published_at)  # a tie
+    (article,) = attach_labels([Article.objects.get(pk=article.pk)])
+    assert [a.title for a in related_articles(article)] == ["较早"]
+
+    settings.NEWSROOM = {**settings.NEWSROOM, "RELATED_INCLUDE_NEWER": True}
+    assert [a.title for a in related_articles(article)] == ["较新", "较早"]
+
+
 def _ranked_by_definition(article, *, limit=4):
-    """Every visible article scored by shared topics + shared tags, best first, newest first
-    among equals: what related_articles() must return, computed the slow, obvious way."""
+    """Every visible article published before `article` scored by shared topics + shared tags,
+    best first, newest first among equals: what related_articles() must return, computed the
+    slow, obvious way."""
     topics = {t.pk for t in article.topics.all()}
     tags = {t.pk for t in article.tags.all()}
     scored = []
     for other in Article.objects.published().exclude(pk=article.pk):
+        if (other.published_at, other.pk) > (article.published_at, article.pk):
+            continue
         shared = len(topics & {t.pk for t in other.topics.all()})
         shared += len(tags & {t.pk for t in other.tags.all()})
         if shared:
@@ -71,8 +96,13 @@ def test_related_articles_match_ranking_every_candidate(make_article, limit):
 
 def test_article_page_shows_related_articles_and_breadcrumbs(client, make_article):
     section = Section.objects.create(name="资讯", slug="news")
-    article = make_article(title="本文", section=section, tags=["Web3"])
-    make_article(title="相关的文章", tags=["Web3"])
+    make_article(title="相关的文章", tags=["Web3"], published_at=timezone.now() - timedelta(1))
+    article = make_article(
+        title="本文",
+        section=section,
+        tags=["Web3"],
+        published_at=timezone.now() - timedelta(hours=1),
+    )
     html = client.get(article.get_absolute_url()).text
     assert "相关的文章" in html
     crumbs = html.split('class="breadcrumbs"')[1].split("</nav>")[0]

@@ -1,27 +1,35 @@
 """What pages show of the counts: an article's total and the most-read lists (热榜), each
 computed at most once a minute and kept in the shared cache for FIGURE_SECONDS.
 
-Each value comes with the moment it expires, and a page showing it is kept by the page cache no
-longer than that (articles.pagecache.middleware.keep_page_until()): a figure on a page is at
-most a minute older than the database. The lists name the content generation, as values kept
-for readers do: an article unpublished or made a draft leaves them at once. A total does not
-need to (it shows only on its article's page, which is keyed by the generation itself), and
-naming it would cost the article page the next-event query where no page cache runs.
+A most-read list comes with the moment it expires, and a page showing it is kept by the page
+cache no longer than that (articles.pagecache.middleware.keep_page_until()): a list on a page
+is at most a minute older than the database. The lists name the content generation, as values
+kept for readers do: an article unpublished or made a draft leaves them at once.
+
+An article's total changes only when a flush writes new views for it (flush.py), so the flush
+writes the new totals into the cache and moves the versions of those articles' pages
+(totals_changed()): an article page stays cached until its own figure changes, instead of being
+rendered again every minute whether anyone read it or not. A request that computed a total
+before the flush's write cannot overwrite the flush's value (it only adds a missing key).
 """
 
 import time
 from datetime import timedelta
+from urllib.parse import unquote
 
+from django.core.cache import cache
 from django.db.models import F, IntegerField, OuterRef, Subquery, Sum, Window
 from django.db.models.functions import Coalesce, Least, RowNumber
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from articles.models import Article, ViewCount
+from articles.pagecache.generation import pages_changed
 from articles.pagecache.keep import keep_shared
 from articles.pagecache.state import ContentState
 
 FIGURE_SECONDS = 60
+TOTAL_SECONDS = 3600  # kept up to date by the flush (totals_changed()), read by article pages
 MOST_READ_SIZE = 10
 DAY_HOURS = 24
 WEEK_HOURS = 7 * 24
@@ -33,14 +41,33 @@ def _kept_for_a_minute(key, compute, *, seconds=FIGURE_SECONDS):
     return keep_shared(key, lambda: (compute(), time.time() + seconds), timeout=seconds)
 
 
+def _total_key(article_id):
+    return f"newsroom:views:total:v2:{article_id}"
+
+
 def view_total(article):
-    """(the article's views, kept until)."""
-
-    def total():
+    """The article's views."""
+    key = _total_key(article.pk)
+    total = cache.get(key)
+    if total is None:
         found = ViewCount.objects.filter(article=article).aggregate(total=Sum("views"))
-        return found["total"] or 0
+        total = found["total"] or 0
+        cache.add(key, total, timeout=TOTAL_SECONDS)
+    return total
 
-    return _kept_for_a_minute(f"newsroom:views:total:{article.pk}", total)
+
+def totals_changed(article_ids):
+    """After a flush wrote views for these articles: their new totals into the cache and their
+    pages' versions moved (not the generation: nothing else shows a total)."""
+    rows = (
+        ViewCount.objects.filter(article_id__in=article_ids)
+        .values("article_id")
+        .annotate(total=Sum("views"))
+        .values_list("article_id", "total")
+    )
+    cache.set_many({_total_key(pk): total for pk, total in rows}, timeout=TOTAL_SECONDS)
+    articles = Article._base_manager.filter(pk__in=article_ids).only("slug", "language")
+    pages_changed([unquote(article.get_absolute_url()) for article in articles], text=False)
 
 
 def _windows(now):

@@ -26,6 +26,7 @@ from articles.audience.counting import (
     size_key,
     slot_key,
 )
+from articles.audience.figures import totals_changed
 from articles.models import Article, ViewCount
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,8 @@ def flush_views(*, now=None):
             views[(article_id, hour_of(minute))] += count
         written = write_view_counts(views)
         cache.set(FLUSHED_KEY, last, timeout=None)
+        if written:
+            totals_changed({article_id for article_id, _hour in views})
         cache.delete_many([*sizes, *ids, *counters])
         return written
     finally:

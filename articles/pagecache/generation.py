@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 GENERATION_KEY = "newsroom:generation"
+SITE_GENERATION_KEY = "newsroom:site-generation"
 CHANGED_AT_KEY = "newsroom:changed-at"
 TEXT_VERSION_KEY = "newsroom:text-version"
 REPLICA_LAG_SECONDS = 2
@@ -81,8 +82,19 @@ def request_generation(request):
     return value
 
 
+def site_generation():
+    """What every cached page is keyed by (with its page version): it moves with the generation
+    except on the changes lists_changed() narrows, which pages showing one article record."""
+    value = cache.get(SITE_GENERATION_KEY)
+    if value is None:
+        cache.add(SITE_GENERATION_KEY, _first_generation(), timeout=None)
+        value = cache.get(SITE_GENERATION_KEY)
+    return _first_generation() if value is None else value
+
+
 def bump_generation():
     _bump(GENERATION_KEY, timeout=None)
+    _bump(SITE_GENERATION_KEY, timeout=None)
     _mark_changed()
 
 
@@ -126,21 +138,55 @@ def text_version():
     return _first_generation() if value is None else value
 
 
-def _bump_pages(paths):
+def _bump_pages(paths, text):
     for path in paths:
         _bump(page_version_key(path), timeout=None)
-    _bump(TEXT_VERSION_KEY, timeout=None)
+    if text:
+        _bump(TEXT_VERSION_KEY, timeout=None)
     _mark_changed()
 
 
-def pages_changed(paths):
-    """An edit readers see only on the pages at `paths` and in articles' text elsewhere (search
-    excerpts, feeds, sitemaps): those versions move, now and on commit, as content_changed()
-    moves the generation; every other cached page stays."""
+def pages_changed(paths, *, text=True):
+    """An edit readers see only on the pages at `paths` and, with text, in articles' text
+    elsewhere (search excerpts, feeds, sitemaps): those versions move, now and on commit, as
+    content_changed() moves the generation; every other cached page stays."""
     paths = tuple(paths)
-    _bump_pages(paths)
+    _bump_pages(paths, text)
     if connection.in_atomic_block:
-        transaction.on_commit(partial(_bump_pages, paths))
+        transaction.on_commit(partial(_bump_pages, paths, text))
+
+
+def _bump_lists(paths):
+    _bump(GENERATION_KEY, timeout=None)
+    for path in paths:
+        _bump(page_version_key(path), timeout=None)
+    _mark_changed()
+
+
+def lists_changed(paths):
+    """A change readers see on lists (every page but those marked shows_one_article()) and on
+    the pages at `paths`, and nowhere else: the newest article published, or edited while it is
+    the newest (docs/ARCHITECTURE.md, "Dependency keys"). The generation moves, so every value
+    kept for readers is computed afresh; the site generation stays, so the pages of the other
+    articles stay cached."""
+    paths = tuple(paths)
+    _bump_lists(paths)
+    if connection.in_atomic_block:
+        transaction.on_commit(partial(_bump_lists, paths))
+
+
+def shows_one_article(view):
+    """Mark the view of one article's page. What it shows of other articles (the previous and
+    the next one, related articles published before it, its translations) reaches it through
+    page versions (lists_changed()'s paths), so its cached page does not record the generation,
+    and a publish leaves it cached."""
+
+    @wraps(view)
+    def marked(request, *args, **kwargs):
+        request.shows_one_article = True
+        return view(request, *args, **kwargs)
+
+    return marked
 
 
 def shows_article_text(view):
@@ -170,7 +216,7 @@ def content_changed(**kwargs):
         transaction.on_commit(bump_generation)
 
 
-def watch_models(*models, m2m=False, unseen=None, listed=None):
+def watch_models(*models, m2m=False, unseen=None, listed=None, lists_only=None):
     """Start a new generation whenever a row of these models is saved or deleted (or, with
     m2m, whenever these many-to-many through tables change).
 
@@ -187,13 +233,19 @@ def watch_models(*models, m2m=False, unseen=None, listed=None):
     before and after): what lists, cards and every other page show of the row, and the paths of
     its own pages. When the first part is the same before and after, the save changed only
     those pages: pages_changed(paths) instead of a new generation.
+
+    lists_only(instance, *, stored_in=None) narrows every other change to a row readers see
+    after it: the paths of the only pages besides the lists that show the row (its article's
+    own page, the previous article's), or None when it shows elsewhere too. When it names paths
+    after the change, and before it too for a row readers saw before, lists_changed(paths of
+    both) instead of a new generation.
     """
     for model in models:
         label = model._meta.label_lower
         if unseen is None:
             receivers = {"save": content_changed, "delete": content_changed, "m2m": content_changed}
         else:
-            receivers = _unseen_receivers(unseen, listed)
+            receivers = _unseen_receivers(unseen, listed, lists_only)
         if m2m:
             _connect(m2m_changed, receivers["m2m"], model, f"m2m-{label}")
             continue
@@ -209,11 +261,11 @@ def _connect(signal, receiver, model, uid):
     signal.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
 
 
-def _unseen_receivers(unseen, listed=None):
+def _unseen_receivers(unseen, listed=None, lists_only=None):
     # What the row was before the write travels on the instance, from pre_* to post_*. A raw
     # save (loaddata) always counts: the row as stored may be anything.
     def before(sender, instance, using, raw=False, **kwargs):
-        instance._listed_before = None
+        instance._listed_before = instance._lists_only_before = None
         if raw:
             instance._unseen_before = None
         elif instance.pk is None:
@@ -222,10 +274,23 @@ def _unseen_receivers(unseen, listed=None):
             instance._unseen_before = unseen(instance, stored_in=using)
             if instance._unseen_before is None and listed is not None:
                 instance._listed_before = listed(instance, stored_in=using)
+            if instance._unseen_before is None and lists_only is not None:
+                instance._lists_only_before = lists_only(instance, stored_in=using)
 
-    def saved(sender, instance, using, update_fields=None, **kwargs):
+    def narrowed(instance, was, paths_before, *, stored_in):
+        """lists_changed() for a change lists_only() narrows; False when it does not."""
+        if lists_only is None or (was is None and paths_before is None):
+            return False
+        paths = lists_only(instance, stored_in=stored_in)
+        if paths is None:
+            return False
+        lists_changed({*paths, *(paths_before or ())})
+        return True
+
+    def saved(sender, instance, using, update_fields=None, raw=False, **kwargs):
         was = instance.__dict__.pop("_unseen_before", None)
         listed_before = instance.__dict__.pop("_listed_before", None)
+        lists_only_before = instance.__dict__.pop("_lists_only_before", None)
         # After a partial save the instance may hold values the database does not.
         stored_in = using if update_fields else None
         now = unseen(instance, stored_in=stored_in)
@@ -234,18 +299,27 @@ def _unseen_receivers(unseen, listed=None):
             if shown == listed_before[0]:
                 pages_changed(paths)
                 return
-        if was is None or now is None or was != now:
-            content_changed()
+        if was is not None and was == now:
+            return  # unseen before and after, the same way
+        if now is None and not raw and narrowed(instance, was, lists_only_before, stored_in=using):
+            return
+        content_changed()
 
-    def deleted(sender, instance, **kwargs):
+    def deleted(sender, instance, using, **kwargs):
         instance.__dict__.pop("_listed_before", None)
-        if instance.__dict__.pop("_unseen_before", None) != ():
+        lists_only_before = instance.__dict__.pop("_lists_only_before", None)
+        if instance.__dict__.pop("_unseen_before", None) == ():
+            return
+        if lists_only_before is not None:
+            lists_changed(lists_only_before)
+        else:
             content_changed()
 
     def m2m(sender, instance, reverse, using, action, pk_set=None, **kwargs):
         if action.endswith(("_add", "_remove")) and not pk_set:
             return  # nothing added or removed (a form saving the same tags again)
         if reverse or unseen(instance, stored_in=using) is None:
-            content_changed()
+            if reverse or not narrowed(instance, (), None, stored_in=using):
+                content_changed()
 
     return {"before": before, "save": saved, "delete": deleted, "m2m": m2m}

@@ -1,10 +1,11 @@
 """The page cache: anonymous GET/HEAD of public pages answered from the shared cache, never
 stale.
 
-A page is stored under a key naming the content generation, the next event and its path's
+A page is stored under a key naming the site generation, the next event and its path's
 version (articles/pagecache/state.py), so a save or a scheduled moment makes it unreachable at
-once; a page that shows articles' text records the text version too and is a miss once it moved
-(pagecache/generation.py, "Page versions").
+once. A page that lists articles (every page but one article's) records the generation too, and
+a page that shows articles' text the text version; it is a miss once either moved
+(pagecache/generation.py, "Page versions", lists_changed()).
 Pages are answered from the cache twice over: by PageCacheMiddleware inside Django, and before
 Django runs at all by articles/pagecache/fastpath.py, which asks serve_from_cache() the same
 question. A page is keyed by its canonical URL, and a session cookie only counts when it names
@@ -60,8 +61,7 @@ def _page_key(state, request, query, *, version=None):
     # a page is only served to the scheme and host it was rendered for; get_host() refuses a
     # host outside ALLOWED_HOSTS (DisallowedHost, a 400) before anything is looked up. The
     # path and the canonical query (canonical.py), not the URL as sent.
-    return state.key(
-        "page",
+    return state.page_key(
         state.page_version if version is None else version,
         request.scheme,
         request.get_host(),
@@ -160,9 +160,8 @@ def keep_page_until(response, moment):
 
 
 def _etag(key, entry):
-    text = entry.get("text_version")
-    digest = key.rsplit(":", 1)[1]
-    return f'"{digest}"' if text is None else f'"{digest}.{text}"'
+    versions = [entry.get(name) for name in ("generation", "text_version")]
+    return '"' + ".".join([key.rsplit(":", 1)[1], *(str(v) for v in versions if v)]) + '"'
 
 
 def _finish(response, *, state, etag, entry):
@@ -215,10 +214,13 @@ def _wait_for_render(request, state, key, rendering, options):
 
 def _current(entry, state):
     """Whether an entry stored under the page's key still shows what readers should see: the
-    key names the generation and the page's version; a page showing articles' text also
-    recorded the text version, which may have moved since."""
-    text = entry.get("text_version")
-    return text is None or text == state.text_version
+    key names the site generation and the page's version; a page listing articles also
+    recorded the generation, and a page showing articles' text the text version, which may
+    have moved since (lists_changed(), pages_changed())."""
+    generation, text = entry.get("generation"), entry.get("text_version")
+    return (generation is None or generation == state.generation) and (
+        text is None or text == state.text_version
+    )
 
 
 def cached_page(request, state, key):
@@ -346,6 +348,8 @@ class PageCacheMiddleware:
             "rendered_at": int(now),
             "expires_at": now + ttl,
         }
+        if not getattr(request, "shows_one_article", False):
+            entry["generation"] = state.generation
         if getattr(request, "shows_article_text", False):
             entry["text_version"] = state.text_version
         if (

@@ -15,10 +15,12 @@ from django.utils.translation import get_language
 
 from articles.pagecache.generation import (
     GENERATION_KEY,
+    SITE_GENERATION_KEY,
     TEXT_VERSION_KEY,
     generation,
     page_cache_settings,
     page_version_key,
+    site_generation,
     text_version,
 )
 from articles.pagecache.keep import keep_shared
@@ -45,11 +47,12 @@ class ContentState:
     """The generation and the next scheduled event, as one reader request sees them; with a
     path, also that page's version and the text version (generation.py, "Page versions")."""
 
-    def __init__(self, generation, next_event, *, page_version=None, text_version=None):
+    def __init__(self, generation, next_event, *, page_version=None, text_version=None, site=None):
         self.generation = generation
         self.next_event = next_event
         self.page_version = page_version  # None: no page is stored for this path yet
         self.text_version = text_version
+        self.site_generation = site
 
     @classmethod
     def current(cls, *, compute=True, path=None):
@@ -59,7 +62,7 @@ class ContentState:
         # generation it was computed for, and only trusted for that generation.
         keys = [GENERATION_KEY, NEXT_EVENT_KEY]
         if path is not None:
-            keys += [TEXT_VERSION_KEY, page_version_key(path)]
+            keys += [TEXT_VERSION_KEY, SITE_GENERATION_KEY, page_version_key(path)]
         found = cache.get_many(keys)
         gen = found.get(GENERATION_KEY)
         computed_for, next_event = found.get(NEXT_EVENT_KEY) or (None, None)
@@ -82,12 +85,12 @@ class ContentState:
             cache.set(NEXT_EVENT_KEY, (gen, next_event), timeout=timeout)
         if path is None:
             return cls(gen, next_event)
-        text = found.get(TEXT_VERSION_KEY)
-        if text is None:
+        text, site = found.get(TEXT_VERSION_KEY), found.get(SITE_GENERATION_KEY)
+        if text is None or site is None:
             if not compute:
                 return None
-            text = text_version()
-        return cls(gen, next_event, page_version=found.get(keys[-1]), text_version=text)
+            text, site = text or text_version(), site or site_generation()
+        return cls(gen, next_event, page_version=found.get(keys[-1]), text_version=text, site=site)
 
     def seconds_left(self, *, limit):
         """How long a value computed now may be kept: at most `limit`, never past the event."""
@@ -96,8 +99,15 @@ class ContentState:
         return min(limit, self.next_event - time.time())
 
     def key(self, *parts):
+        """Where a value computed now for readers is kept: under the generation."""
         digest = hashlib.md5("|".join(map(str, parts)).encode(), usedforsecurity=False)
         return f"newsroom:{self.generation}:{self.next_event}:{digest.hexdigest()}"
+
+    def page_key(self, *parts):
+        """Where a page is kept: under the site generation (pages that list articles record the
+        generation in their entry, articles/pagecache/middleware.py)."""
+        digest = hashlib.md5("|".join(map(str, parts)).encode(), usedforsecurity=False)
+        return f"newsroom:page:{self.site_generation}:{self.next_event}:{digest.hexdigest()}"
 
 
 def cached_for_content(*, parts, compute):

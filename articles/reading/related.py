@@ -3,8 +3,9 @@
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import connections, router
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -43,7 +44,10 @@ def related_articles(article, *, limit=RELATED_LIMIT, at=None):
     over the link tables' indexes (GROUP BY ... HAVING) and ranked with their rows; when they
     are fewer than `limit`, the rest -- all sharing exactly one -- are the newest visible
     articles among the candidates. Same result as ranking every candidate (tests/test_reading.py
-    checks it against that definition); 2-3 statements."""
+    checks it against that definition); 2-3 statements.
+
+    Only articles published before `article` count, unless NEWSROOM["RELATED_INCLUDE_NEWER"]
+    (Hugo's default, and what keeps older pages cached when a new article is published)."""
     sharing = _sharing(article)
     if sharing is None:
         return []
@@ -53,20 +57,40 @@ def related_articles(article, *, limit=RELATED_LIMIT, at=None):
         .select_related("section")
         .only("title", "slug", "language", "published_at", "section__name", "section__slug")
     )
+    earlier, earlier_params = "", []
+    if article.published_at is not None and not settings.NEWSROOM["RELATED_INCLUDE_NEWER"]:
+        visible = visible.filter(
+            Q(published_at__lt=article.published_at)
+            | Q(published_at=article.published_at, pk__lt=article.pk)
+        )
     connection = connections[router.db_for_read(Article)]  # the replica, when pages read it
     sql, params = sharing.query.sql_with_params()
     table, q = Article._meta.db_table, connection.ops.quote_name
     moment = connection.ops.adapt_datetimefield_value(at or timezone.now())
+    if article.published_at is not None and not settings.NEWSROOM["RELATED_INCLUDE_NEWER"]:
+        earlier = f"AND (article.{q('published_at')}, article.{q('id')}) < (%s, %s) "
+        earlier_params = [
+            connection.ops.adapt_datetimefield_value(article.published_at),
+            article.pk,
+        ]
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT shared.linked FROM (SELECT linked, COUNT(*) AS n FROM ({sql}) AS links "  # noqa: S608 - ORM-made SQL and model names
             f"GROUP BY linked HAVING COUNT(*) > 1) AS shared JOIN {q(table)} AS article "
             f"ON article.{q('id')} = shared.linked WHERE article.{q('status')} = %s "
             f"AND article.{q('language')} = %s "
-            f"AND article.{q('published_at')} <= %s AND article.{q('id')} <> %s "
+            f"AND article.{q('published_at')} <= %s AND article.{q('id')} <> %s {earlier}"
             f"ORDER BY shared.n DESC, article.{q('published_at')} DESC, article.{q('id')} DESC "
             "LIMIT %s",
-            [*params, Article.Status.PUBLISHED, article.language, moment, article.pk, limit],
+            [
+                *params,
+                Article.Status.PUBLISHED,
+                article.language,
+                moment,
+                article.pk,
+                *earlier_params,
+                limit,
+            ],
         )
         ids = [row[0] for row in cursor.fetchall()]
     by_id = {item.pk: item for item in visible.filter(pk__in=ids)} if ids else {}
