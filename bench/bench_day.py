@@ -47,6 +47,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import cpu
 import owned
 import processes
 
@@ -80,6 +81,7 @@ ADMIN = "/admin/"
 DRAFT_EVERY, EDIT_EVERY, PUBLISH_EVERY = 2, 10, 60
 POLL_EVERY, POLL_GIVE_UP = 0.05, 15.0
 WORK, children, stop_everything = processes.scratch("newsroom-bench-day-")
+GUNICORN = []  # the master, once started (its workers' CPU is measured per mode)
 
 
 def app_env():
@@ -245,6 +247,7 @@ def start_gunicorn(log):
         start_new_session=True,
     )
     children.append(process)
+    GUNICORN[:] = [process]
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -650,7 +653,9 @@ def run_mode(mode, info, mix_file, script, run_id):
         editor = Editor(info, checks, stop, run_id, MODE_EVENTS[mode])
         editor.login()
         editor.start()
+    before = cpu.Sample(cpu.children_of(GUNICORN[0].pid))
     result = wrk(mix_file, script, seconds=DURATION)
+    result["cpu"] = cpu.Sample(cpu.children_of(GUNICORN[0].pid)) - before
     if editor:
         stop.set()
         editor.join(60)
@@ -669,6 +674,12 @@ def ms(seconds):
 def report(mode, r):
     cacheable = r["hit"] + r["miss"]
     print(f"  throughput  {r['rps']:.0f} req/s ({r['requests']} requests)")
+    app_ms, server_ms = r["cpu"].per_request(r["requests"])
+    print(
+        f"  CPU         {app_ms:.2f} ms per reader request in gunicorn's workers, {server_ms:.2f} "
+        f"ms server side (workers {r['cpu'].workers:.0f} s, machine but wrk "
+        f"{r['cpu'].machine - r['cpu'].clients:.0f} s; the editor's requests included)"
+    )
     print(f"  latency     p50 {r['p50']:.1f} ms, p90 {r['p90']:.1f}, p99 {r['p99']:.1f}, ", end="")
     print(f"max {r['max']:.1f}")
     print(
@@ -766,7 +777,7 @@ def main():
             raise SystemExit(f"MODES: {mode}? one of {', '.join(MODE_EVENTS)}")
     print(
         f"newsroom's day: N={N}, {DURATION} s per mode, {CONNECTIONS} connections, "
-        f"{os.cpu_count()} CPUs; database {DB_NAME}, redis :{REDIS_PORT}, gunicorn {HOST}:{PORT}"
+        f"{cpu.cpu_model()}; database {DB_NAME}, redis :{REDIS_PORT}, gunicorn {HOST}:{PORT}"
     )
     start_redis()
     prepare()

@@ -30,6 +30,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import cpu
 import owned
 import processes
 
@@ -206,6 +207,7 @@ def wrk(url, *, connections):
         latency.get("50", "?"),
         latency.get("99", "?"),
         int(errors.group(1)) if errors else 0,
+        int(re.search(r"(\d+) requests in", out).group(1)),
     )
 
 
@@ -221,21 +223,28 @@ def size(url):
     return len(body), len(plain)
 
 
-def measure(label, base, pages, queries):
+def measure(label, base, pages, queries, workers_of):
+    """wrk at 1 and at 16 connections per page. The CPU columns are CPU milliseconds per
+    request at 1 connection (bench/cpu.py): `app` gunicorn's workers alone, `server` the whole
+    machine's busy time but wrk's own (gunicorn, PostgreSQL, Redis, nginx, and any neighbour:
+    the load average says how much)."""
     # The machine may be shared: the load average says how much the numbers below are inflated.
     print(f"\n== {label} (load average {os.getloadavg()[0]:.1f})")
     print(
-        f"{'page':14} {'req/s c1':>9} {'p50 c1':>8} {'req/s c16':>10} {'p50':>8} {'p99':>8} "
-        f"{'SQL':>4} {'gzip B':>7} {'raw B':>7}"
+        f"{'page':14} {'req/s c1':>9} {'p50 c1':>8} {'app ms':>7} {'server':>7} "
+        f"{'req/s c16':>10} {'p50':>8} {'p99':>8} {'SQL':>4} {'gzip B':>7} {'raw B':>7}"
     )
     for name, url in pages.items():
         full = f"http://{base}{url}"
         wire, plain = size(full)
+        before = cpu.Sample(workers_of())
         one = wrk(full, connections=1)
+        app_ms, server_ms = (cpu.Sample(workers_of()) - before).per_request(one[4])
         many = wrk(full, connections=16)
         errors = " non-2xx!" if one[3] or many[3] else ""
         print(
-            f"{name:14} {one[0]:9.0f} {one[1]:>8} {many[0]:10.0f} {many[1]:>8} {many[2]:>8} "
+            f"{name:14} {one[0]:9.0f} {one[1]:>8} {app_ms:7.2f} {server_ms:7.2f} "
+            f"{many[0]:10.0f} {many[1]:>8} {many[2]:>8} "
             f"{queries.get(name, '-'):>4} {wire:7d} {plain:7d}{errors}",
             flush=True,
         )
@@ -284,9 +293,7 @@ http {{
 
 def main():
     total = int(os.environ.get("N", "10000"))
-    print(
-        f"newsroom bench: N={total}, {os.cpu_count()} CPUs, gunicorn {WORKERS} workers x 4 threads"
-    )
+    print(f"newsroom bench: N={total}, {cpu.cpu_model()}, gunicorn {WORKERS} workers x 4 threads")
     print(f"database {DB_NAME}, redis :{REDIS_PORT}, gunicorn {APP}, nginx {PROXY}")
     # Every port before anything is made; the run's redis-server holds its port until the end,
     # so a second run with the same settings stops here instead of dropping this run's database.
@@ -310,14 +317,16 @@ def main():
         APP,
         pages,
         queries,
+        lambda: cpu.children_of(gunicorn.pid),
     )
     stop(gunicorn)
 
     gunicorn = start_gunicorn(page_cache=True)
     watcher.master_pid = gunicorn.pid
-    measure("warm: page cache on (Redis), straight to gunicorn", APP, pages, queries)
+    workers = lambda: cpu.children_of(gunicorn.pid)  # noqa: E731 - read at each page
+    measure("warm: page cache on (Redis), straight to gunicorn", APP, pages, queries, workers)
     if start_nginx():
-        measure("warm: behind nginx proxy cache (docs/nginx.conf)", PROXY, pages, queries)
+        measure("warm: behind nginx proxy cache (docs/nginx.conf)", PROXY, pages, queries, workers)
     watcher.running = False
     print(f"\npeak worker RSS: {watcher.peak_kb / 1024:.0f} MB")
     if (REPO / "bench" / "import_bench.py").exists() and os.environ.get("IMPORT_N", "1000") != "0":

@@ -1,0 +1,51 @@
+"""bench/cpu.py: the CPU milliseconds per request the benchmarks quote."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+import cpu  # noqa: E402 - a benchmark module, next to the scripts that use it
+
+pytestmark = pytest.mark.skipif(not Path("/proc/stat").exists(), reason="reads Linux's /proc")
+
+
+def busy(seconds):
+    started = time.process_time()
+    while time.process_time() - started < seconds:
+        pass
+
+
+def test_a_sample_counts_the_given_processes_and_the_clients_apart():
+    before = cpu.Sample([os.getpid()])
+    client = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.3: pass"
+    subprocess.run([sys.executable, "-c", client], check=True)  # like wrk: a finished child
+    busy(0.3)
+    spent = cpu.Sample([os.getpid()]) - before
+
+    assert 0.25 <= spent.workers < 1.5
+    assert spent.clients >= 0.55  # this process and its child
+    assert spent.machine >= spent.workers
+    workers_ms, _server_ms = spent.per_request(100)
+    assert workers_ms == pytest.approx(1000 * spent.workers / 100)
+
+
+def test_a_process_gone_between_samples_counts_nothing():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    before = cpu.Sample([child.pid])
+    child.kill()
+    child.wait()
+    assert (cpu.Sample([child.pid]) - before).workers == 0
+
+
+def test_children_of_names_a_process_s_children():
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert child.pid in cpu.children_of(os.getpid())
+    finally:
+        child.kill()
+        child.wait()
