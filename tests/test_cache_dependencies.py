@@ -51,6 +51,7 @@ def site(reader, make_article):
         reverse("articles:article-list"),
         reverse("articles:tag-detail", kwargs={"slug": "yuan-yu-zhou"}),
         other.get_absolute_url(),
+        "/sitemap-tags.xml",  # taxonomy parts show publish times, not update times
     ]
     text = [
         reverse("articles:search") + "?q=错别字",

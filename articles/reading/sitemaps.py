@@ -175,7 +175,12 @@ def sitemap_index(request):
     )
 
 
-@shows_article_text  # each article's update time
+# The parts whose lastmod is an article's update time, which a text edit moves; the others name
+# publish times (taxonomy pages) or nothing, and a text edit leaves them cached.
+TEXT_PARTS = frozenset({"articles"})
+
+
 def sitemap(request, section):
     """/sitemap-<part>.xml: Django's sitemap view for one of this request's sitemaps."""
-    return sitemap_view(request, sitemaps=sitemaps_for(request), section=section)
+    view = shows_article_text(sitemap_view) if section in TEXT_PARTS else sitemap_view
+    return view(request, sitemaps=sitemaps_for(request), section=section)
