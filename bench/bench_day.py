@@ -101,6 +101,10 @@ def app_env():
         # wrk talks to gunicorn directly: no nginx retries the GETs a leaving worker resets
         # (docs/DEPLOYMENT.md, "Workers"), so recycled workers would count as readers' errors.
         "GUNICORN_MAX_REQUESTS": os.environ.get("GUNICORN_MAX_REQUESTS", "0"),
+        # The prefill renders every page of the mix within two or three minutes; with the
+        # default 300 s they would all expire together in whichever mode runs at minute five,
+        # a wave of renders the modes do not share alike (docs/PERFORMANCE.md).
+        "PAGE_CACHE_TIMEOUT": os.environ.get("PAGE_CACHE_TIMEOUT", "3600"),
     }
 
 
