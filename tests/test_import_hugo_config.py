@@ -233,3 +233,21 @@ def test_a_directory_entry_without_body_stays_published(tmp_path):
         "只有链接",
         "某项目",
     ]
+
+
+def test_a_site_whose_related_lists_include_newer_pages_is_told_the_setting(
+    tmp_path, settings, capsys
+):
+    config = 'baseURL = "https://x/"\n[related]\nincludeNewer = true\nthreshold = 80\n'
+    write_site(tmp_path, {"posts/a.md": page()}, config=config)
+
+    messages = [w["message"] for w in import_site(site_dir=tmp_path).warnings]
+    assert any(
+        "related.includeNewer = true" in m and "RELATED_INCLUDE_NEWER=1" in m for m in messages
+    )
+    call_command("import_hugo", str(tmp_path), "--jobs", "1")
+    assert "related.includeNewer = true" in capsys.readouterr().out
+
+    settings.NEWSROOM = {**settings.NEWSROOM, "RELATED_INCLUDE_NEWER": True}
+    messages = [w["message"] for w in import_site(site_dir=tmp_path).warnings]
+    assert not any("includeNewer" in m for m in messages)

@@ -76,8 +76,8 @@ def import_site(
         raise ValueError(f"unknown timezone {tz!r}") from exc
     site = open_site(site_dir, environment=environment)
     report = ImportReport()
-    for config_file, keys in site.unused_config.items():
-        report.warn(config_file, f"config keys not used by the import: {', '.join(keys)}")
+    for config_file, message in site.config_warnings():
+        report.warn(config_file, message)
     pages, term_info = select_pages(site, report, sections=sections, max_file_bytes=max_file_bytes)
     run = _Run(
         site=site,

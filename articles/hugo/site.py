@@ -5,6 +5,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings as django_settings
+
 from articles.hugo.files import Refused, inside, read_limited
 from articles.hugo.frontmatter import FrontMatterError, load_yaml
 from articles.hugo.limits import MAX_CONFIG_BYTES
@@ -74,6 +76,25 @@ class Site:
     def setting(self, name, default=None):
         """A top-level config value; keys are case-insensitive, as in Hugo."""
         return lookup(self.config, name, default)
+
+    def config_warnings(self):
+        """(config file, message) for each thing in the config the import does not carry over."""
+        for config_file, keys in self.unused_config.items():
+            yield config_file, f"config keys not used by the import: {', '.join(keys)}"
+        related = self.setting("related")
+        if (
+            isinstance(related, dict)
+            and lookup(related, "includeNewer") is True
+            and not django_settings.NEWSROOM["RELATED_INCLUDE_NEWER"]
+        ):
+            yield (
+                self.config_name,
+                (
+                    "related.includeNewer = true: related lists here show only articles published "
+                    "before the one read, unless the newsroom runs with RELATED_INCLUDE_NEWER=1 "
+                    "(docs/DEPLOYMENT.md)"
+                ),
+            )
 
     @property
     def taxonomies(self):

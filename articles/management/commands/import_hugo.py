@@ -10,6 +10,9 @@ from articles.hugo.limits import MAX_FILE_BYTES, MB
 from articles.hugo.pipeline import default_jobs
 from articles.hugo.site import DEFAULT_ENVIRONMENT
 
+# Warnings about the site's config, printed before the summary line at every verbosity.
+CONFIG_NOTES = ("config keys not used", "related.includeNewer", REMOTE_SUMMARY)
+
 
 class Command(BaseCommand):
     help = "Import a Hugo site (or a bare content folder) as articles. Safe to run again."
@@ -107,7 +110,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"warning: {warning['file']}: {warning['message']}")
         else:  # what the site's config says that the import leaves aside
             for warning in result.warnings:
-                if warning["message"].startswith(("config keys not used", REMOTE_SUMMARY)):
+                if warning["message"].startswith(CONFIG_NOTES):
                     self.stdout.write(f"warning: {warning['file']}: {warning['message']}")
         for reason, files in result.skip_reasons().items():
             example = f" ({files[0]}{', ...' if len(files) > 1 else ''})"
