@@ -129,7 +129,10 @@ def _listed_fields(article_model):
 
 def article_listed(article, *, stored_in=None):
     """pagecache.generation.watch_models()'s listed() for Article: the fields other pages show
-    (as stored in `stored_in`, else as the instance holds them) and the path of its page."""
+    (as stored in `stored_in`, else as the instance holds them) and the paths of its pages:
+    its own and the sitemap part listing it with its update time."""
+    from articles.reading.sitemaps import ArticleSitemap
+
     names = _listed_fields(type(article))
     if stored_in is not None:
         rows = type(article)._base_manager.using(stored_in).filter(pk=article.pk)
@@ -137,7 +140,7 @@ def article_listed(article, *, stored_in=None):
     else:
         shown = tuple(getattr(article, name) for name in names)
         shown = tuple(value.name if isinstance(value, FieldFile) else value for value in shown)
-    return shown, (unquote(article.get_absolute_url()),)
+    return shown, (unquote(article.get_absolute_url()), ArticleSitemap.part_path(article))
 
 
 def article_lists_only(article, *, stored_in=None):

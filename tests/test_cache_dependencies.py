@@ -232,3 +232,25 @@ def test_a_page_at_a_chinese_path_shows_its_edit(reader, make_article):
     fix_typo(article, body="<p>新的正文</p>")
 
     assert "新的正文" in reader.get(url).content.decode()
+
+
+def test_a_text_edit_re_renders_the_one_sitemap_part_listing_the_article(reader, site, monkeypatch):
+    """Articles are listed oldest first, a part per ArticleSitemap.limit: a text edit moves the
+    version of the part listing the article (its lastmod) and of the index, not the others."""
+    from articles.reading.sitemaps import ArticleSitemap
+
+    article, _, _ = site
+    monkeypatch.setattr(ArticleSitemap, "limit", 1)
+    parts = ["/sitemap-articles.xml", "/sitemap-articles.xml?p=2"]
+    for url in ["/sitemap.xml", *parts]:
+        reader.get(url)
+        assert reader.get(url)["X-Page-Cache"] == "hit", url
+    listing = parts[0] if article.pk < Article.objects.exclude(pk=article.pk).get().pk else parts[1]
+    other = parts[1] if listing == parts[0] else parts[0]
+
+    fix_typo(article)
+
+    assert reader.get(other)["X-Page-Cache"] == "hit"
+    response = reader.get(listing)
+    assert response["X-Page-Cache"] == "miss" and article.get_absolute_url() in response.text
+    assert reader.get("/sitemap.xml")["X-Page-Cache"] == "miss"  # the latest lastmod

@@ -83,6 +83,15 @@ def canonical_query(request):
     return urlencode(kept)
 
 
+def version_path(request, query):
+    """What a page's version is kept under (generation.page_version_key()): its path and its
+    page number, so /sitemap-articles.xml?p=3 has a version of its own; not the values anyone
+    can vary (search words, sort, filters), which would let a client make keys at will: those
+    pages share their path's version. `query`: canonical_query()."""
+    numbers = [(name, value) for name, value in parse_qsl(query) if name in PAGE_NUMBERS]
+    return request.path + (f"?{urlencode(numbers)}" if numbers else "")
+
+
 def has_search_words(query):
     """Whether a canonical query (canonical_query()) carries search words, a sort order or a
     filter: the values anyone can vary, so their pages count against the search budget."""

@@ -112,7 +112,7 @@ def _mark_changed():
 
 def page_version_key(path):
     """Where the version of the page at `path` (request.path: decoded, language prefix
-    included) is kept."""
+    included; with its page number, as canonical.version_path() gives it) is kept."""
     digest = hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
     return f"newsroom:page-version:{digest}"
 

@@ -29,6 +29,7 @@ from articles.pagecache.canonical import (
     canonicalize,
     has_search_words,
     names_a_session,
+    version_path,
 )
 from articles.pagecache.generation import new_page_version, page_cache_settings, replica_may_lag
 from articles.pagecache.state import ContentState
@@ -196,10 +197,11 @@ def _wait_for_render(request, state, key, rendering, options):
         if state.page_version is not None:
             return cached_page(request, state, key)
         # The path had no version: the render gives it one, so the state is read again.
-        now = ContentState.current(path=request.path)
+        query = canonical_query(request)
+        now = ContentState.current(path=version_path(request, query))
         if now.page_version is None:
             return None
-        return cached_page(request, now, _page_key(now, request, canonical_query(request)))
+        return cached_page(request, now, _page_key(now, request, query))
 
     deadline = time.monotonic() + options["RENDER_WAIT"]
     while time.monotonic() < deadline:
@@ -262,10 +264,11 @@ def serve_from_cache(request):
     request is not cacheable, not cached, or the content state needs the database."""
     if not page_cache_settings()["ENABLED"] or not _may_use_cache(request):
         return None
-    state = ContentState.current(compute=False, path=request.path)
+    query = canonical_query(request)
+    state = ContentState.current(compute=False, path=version_path(request, query))
     if state is None:
         return None
-    return cached_page(request, state, _page_key(state, request, canonical_query(request)))
+    return cached_page(request, state, _page_key(state, request, query))
 
 
 class PageCacheMiddleware:
@@ -293,8 +296,8 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        state = ContentState.current(path=request.path)
         query = canonical_query(request)
+        state = ContentState.current(path=version_path(request, query))
         key = _page_key(state, request, query)
         page = cached_page(request, state, key)
         if page is not None:
@@ -326,7 +329,7 @@ class PageCacheMiddleware:
         if state.page_version is None:
             # The path's first stored page: it gets a version now, unless an edit gave it one
             # during the render (then this render may be older than the edit: not stored).
-            version = new_page_version(request.path)
+            version = new_page_version(version_path(request, query))
             if version is None:
                 return response
             key = _page_key(state, request, query, version=version)

@@ -39,17 +39,31 @@ class ArticleSitemap(SiteSitemap):
     # and a text edit, which moves every part's lastmod, re-renders only the parts asked for.
     limit = 2000
 
-    def items(self):
-        """Every language's visible articles, each at its own language's URL."""
+    @staticmethod
+    def visible():
+        """Every language's visible articles."""
         visible = Q()
         for code, _name in settings.LANGUAGES:
             with translation.override(code):
                 visible |= Q(pk__in=Article.objects.published().values("pk"))
+        return Article.objects.filter(visible)
+
+    def items(self):
+        """Every language's visible articles, each at its own language's URL, oldest first:
+        an article keeps its page (part_path()) until one before it goes."""
         return (
-            Article.objects.filter(visible)
+            self.visible()
             .only("slug", "language", "translation_group", "updated_at", "published_at")
-            .order_by("-published_at", "-pk")
+            .order_by("pk")
         )
+
+    @classmethod
+    def part_path(cls, article):
+        """The path of the part listing `article` (a visible one), as its page version is kept:
+        a text edit moves the version of that part alone (articles/apps.py, article_listed())."""
+        page = cls.visible().filter(pk__lt=article.pk).count() // cls.limit + 1
+        path = reverse("sitemap-part", kwargs={"section": "articles"})
+        return path if page == 1 else f"{path}?p={page}"
 
     def get_urls(self, page=1, site=None, protocol=None):
         """Each entry with its translations as hreflang alternates (one more statement for the
@@ -175,12 +189,9 @@ def sitemap_index(request):
     )
 
 
-# The parts whose lastmod is an article's update time, which a text edit moves; the others name
-# publish times (taxonomy pages) or nothing, and a text edit leaves them cached.
-TEXT_PARTS = frozenset({"articles"})
-
-
 def sitemap(request, section):
-    """/sitemap-<part>.xml: Django's sitemap view for one of this request's sitemaps."""
-    view = shows_article_text(sitemap_view) if section in TEXT_PARTS else sitemap_view
-    return view(request, sitemaps=sitemaps_for(request), section=section)
+    """/sitemap-<part>.xml: Django's sitemap view for one of this request's sitemaps. Not
+    marked shows_article_text(): a text edit moves the version of the one articles' part that
+    lists the article (ArticleSitemap.part_path()); the other parts show publish times or
+    nothing."""
+    return sitemap_view(request, sitemaps=sitemaps_for(request), section=section)
