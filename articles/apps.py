@@ -48,6 +48,7 @@ class ArticlesConfig(AppConfig):
         from articles.models import search_terms
         from articles.pagecache.generation import watch_models
         from articles.pagecache.state import watch_events
+        from articles.reading.sitemaps import ArticleSitemap
 
         watch_models(
             models.Ad,
@@ -70,7 +71,7 @@ class ArticlesConfig(AppConfig):
         watch_models(
             models.Article,
             unseen=article_unseen,
-            listed=article_listed,
+            listed=article_listed(ArticleSitemap.part_path),
             lists_only=article_lists_only,
         )
         for model, field in (
@@ -127,20 +128,23 @@ def _listed_fields(article_model):
     ]
 
 
-def article_listed(article, *, stored_in=None):
+def article_listed(sitemap_part):
     """pagecache.generation.watch_models()'s listed() for Article: the fields other pages show
     (as stored in `stored_in`, else as the instance holds them) and the paths of its pages:
-    its own and the sitemap part listing it with its update time."""
-    from articles.reading.sitemaps import ArticleSitemap
+    its own and the sitemap part listing it with its update time, sitemap_part(article)
+    (ArticleSitemap.part_path)."""
 
-    names = _listed_fields(type(article))
-    if stored_in is not None:
-        rows = type(article)._base_manager.using(stored_in).filter(pk=article.pk)
-        shown = rows.values_list(*names).first()
-    else:
-        shown = tuple(getattr(article, name) for name in names)
-        shown = tuple(value.name if isinstance(value, FieldFile) else value for value in shown)
-    return shown, (unquote(article.get_absolute_url()), ArticleSitemap.part_path(article))
+    def listed(article, *, stored_in=None):
+        names = _listed_fields(type(article))
+        if stored_in is not None:
+            rows = type(article)._base_manager.using(stored_in).filter(pk=article.pk)
+            shown = rows.values_list(*names).first()
+        else:
+            shown = tuple(getattr(article, name) for name in names)
+            shown = tuple(value.name if isinstance(value, FieldFile) else value for value in shown)
+        return shown, (unquote(article.get_absolute_url()), sitemap_part(article))
+
+    return listed
 
 
 def article_lists_only(article, *, stored_in=None):
