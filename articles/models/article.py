@@ -5,14 +5,14 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_ckeditor_5.fields import CKEditor5Field
 from taggit.managers import TaggableManager
 
 from articles.media.renditions import add_body_renditions
+from articles.models.addresses import cached_reverse
 from articles.models.taxonomy import Author, Section, TaggedArticle, Topic
 from articles.querysets import ArticleQuerySet
 from articles.text.reading_time import reading_minutes
@@ -239,10 +239,7 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         """The article's page in its own language (/en/articles/... for English)."""
-        if self.language == translation.get_language():  # the common case: no switch
-            return reverse("articles:article-detail", kwargs={"slug": self.slug})
-        with translation.override(self.language):
-            return reverse("articles:article-detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:article-detail", language=self.language, slug=self.slug)
 
     def translations(self):
         """The other language versions of this article, in the site's language order."""

@@ -2,11 +2,11 @@
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase, TaggedItemBase
 
+from articles.models.addresses import cached_reverse
 from articles.text.slugs import pinyin_slug, unique_slug
 
 
@@ -73,7 +73,7 @@ class Section(SluggedName):
         verbose_name_plural = _("栏目")
 
     def get_absolute_url(self):
-        return reverse("articles:section-detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:section-detail", slug=self.slug)
 
 
 class Vocabulary(models.Model):
@@ -116,7 +116,7 @@ class Topic(SluggedName):
         verbose_name_plural = _("专题")
 
     def get_absolute_url(self):
-        return reverse("articles:topic-detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:topic-detail", slug=self.slug)
 
 
 class Author(SluggedName):
@@ -138,7 +138,7 @@ class Author(SluggedName):
         verbose_name_plural = _("作者")
 
     def get_absolute_url(self):
-        return reverse("articles:author-detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:author-detail", slug=self.slug)
 
 
 class Tag(TagBase):
@@ -154,7 +154,7 @@ class Tag(TagBase):
         return f"{slug}-{i}" if i is not None else slug
 
     def get_absolute_url(self):
-        return reverse("articles:tag-detail", kwargs={"slug": self.slug})
+        return cached_reverse("articles:tag-detail", slug=self.slug)
 
 
 class TaggedArticle(TaggedItemBase):

@@ -6,12 +6,12 @@ import io
 import segno
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from articles.models.addresses import cached_reverse
 from articles.reading.site_url import absolute_url
 
 WEIBO_SHARE = "https://service.weibo.com/share/share.php"
@@ -43,5 +43,5 @@ def share_links(request, article):
     weibo = {"url": url, "title": article.title}
     if article.featured_image:
         weibo["pic"] = absolute_url(request, article.featured_image.url)
-    qr = reverse("articles:article-qr", kwargs={"slug": article.slug})
+    qr = cached_reverse("articles:article-qr", slug=article.slug)
     return {"url": url, "weibo": f"{WEIBO_SHARE}?{urlencode(weibo)}", "qr": qr}

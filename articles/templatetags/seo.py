@@ -6,13 +6,13 @@ from dataclasses import dataclass, field
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from articles.models import Article
+from articles.models.addresses import cached_reverse
 from articles.reading.site_url import absolute_url as site_absolute_url
 from articles.reading.taxonomies import BY_MODEL
 
@@ -72,7 +72,13 @@ def page_meta(context):
         description=settings.NEWSROOM["SITE_TAGLINE"],
         url=_canonical(request),
         locale=OG_LOCALES.get(get_language(), "zh_CN"),
-        feeds=[(gettext("全部文章"), reverse("articles:feed"), reverse("articles:feed-atom"))],
+        feeds=[
+            (
+                gettext("全部文章"),
+                cached_reverse("articles:feed"),
+                cached_reverse("articles:feed-atom"),
+            )
+        ],
     )
     obj = context.get("object")
     heading = context.get("heading_object")
@@ -100,8 +106,8 @@ def page_meta(context):
             meta.feeds.append(
                 (
                     meta.title,
-                    reverse(f"articles:{taxonomy.feed_url_name}", kwargs=kwargs),
-                    reverse(f"articles:{taxonomy.atom_url_name}", kwargs=kwargs),
+                    cached_reverse(f"articles:{taxonomy.feed_url_name}", **kwargs),
+                    cached_reverse(f"articles:{taxonomy.atom_url_name}", **kwargs),
                 )
             )
     return meta
@@ -117,7 +123,7 @@ def json_ld(data):
 def news_article_json_ld(context, article):
     """schema.org NewsArticle for an article page (authors attached with it by attach_labels())."""
     request = context["request"]
-    home = site_absolute_url(request, reverse("articles:home"))
+    home = site_absolute_url(request, cached_reverse("articles:home"))
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
