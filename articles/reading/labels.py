@@ -14,6 +14,7 @@ id, name and slug; their other fields are deferred and load on first access.
 """
 
 from django.db import connections
+from django.db.models.base import ModelState
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Tag, TaggedArticle, Topic
@@ -73,9 +74,18 @@ def _neighbour_sql(kind, connection):
 
 def _partial(model, using, **values):
     """An instance as the database gave it, with only these fields loaded: the others are
-    deferred, so reading one (an author's bio) loads it instead of showing a blank."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(using, names, [values[name] for name in names])
+    deferred, so reading one (an author's bio) loads it instead of showing a blank.
+
+    Made as Model.from_db() makes a row with deferred fields (the loaded values in __dict__,
+    state "from `using`, not adding"), without running Model.__init__: its pre_init and
+    post_init signals (imagekit's and ImageField's, which note a loaded image's state for a
+    later save) would cost more than the rest, for objects that only show a name and a link."""
+    instance = model.__new__(model)
+    instance._state = ModelState()
+    instance._state.adding = False
+    instance._state.db = using
+    instance.__dict__.update(values)
+    return instance
 
 
 def attach_labels(articles, kinds=KINDS, *, neighbours=False, using=None):

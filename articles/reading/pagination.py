@@ -62,7 +62,8 @@ def reading_order_slice(
         ids, pinned_ids = cached_for_content(
             parts=("page-ids", *list_key, start, stop), compute=compute
         )
-    by_id = {article.pk: article for article in queryset.order_by().filter(pk__in=ids)}
+    rows = queryset.order_by().filter(pk__in=ids).for_list_page()
+    by_id = {article.pk: article for article in rows}
     page = [by_id[pk] for pk in ids if pk in by_id]
     for article in page:
         article.is_pinned = article.pk in pinned_ids

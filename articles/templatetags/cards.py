@@ -6,10 +6,19 @@ the lists and the taxonomy pages, so each process keeps the HTML of recent cards
 content generation (articles/pagecache/generation.py: any save of what a card shows starts a
 new one), the
 language, the article and what differs by page (pinned badge, eager image).
+
+{% result_meta article %}: a search result's line of section, date and byline, which the same
+articles show in every search, kept the same way: keyed by the content generation, the
+language, the time zone (the date's) and the article.
+
+{% home_featured %}: the home page's carousel and showcase, kept the same way, keyed by the
+content generation, the language and the ids of the articles each shows, in order (which
+placements are live moves with the clock, so the ids are read on every request).
 """
 
 from django import template
 from django.template.loader import get_template
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -34,3 +43,31 @@ def card(context, article, *, position=0):
         request=context.get("request"),
     )
     return mark_safe(html)  # noqa: S308 - rendered by the (autoescaping) card template
+
+
+@register.simple_tag(takes_context=True)
+def result_meta(context, article):
+    html = cards.get(
+        ("result-meta", get_language(), timezone.get_current_timezone_name(), article.pk),
+        lambda: get_template("includes/result_meta.html").render({"article": article}),
+        request=context.get("request"),
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by the (autoescaping) template
+
+
+@register.simple_tag(takes_context=True)
+def home_featured(context):
+    carousel, showcase = context.get("carousel") or [], context.get("showcase") or []
+    html = cards.get(
+        (
+            "home-featured",
+            get_language(),
+            tuple(article.pk for article in carousel),
+            tuple(article.pk for article in showcase),
+        ),
+        lambda: get_template("includes/home_featured.html").render(
+            {"carousel": carousel, "showcase": showcase}
+        ),
+        request=context.get("request"),
+    )
+    return mark_safe(html)  # noqa: S308 - rendered by the (autoescaping) template
