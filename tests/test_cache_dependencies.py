@@ -254,3 +254,39 @@ def test_a_text_edit_re_renders_the_one_sitemap_part_listing_the_article(reader,
     response = reader.get(listing)
     assert response["X-Page-Cache"] == "miss" and article.get_absolute_url() in response.text
     assert reader.get("/sitemap.xml")["X-Page-Cache"] == "miss"  # the latest lastmod
+
+
+def test_a_typo_fix_in_the_admin_keeps_an_imported_publish_time_to_the_second(
+    reader, staff_client, site
+):
+    """The form shows the time to the minute; posted back unchanged, the seconds stay, and the
+    save is the text edit it is (before, the first save of every imported article moved its
+    time and emptied every cached page)."""
+    article, lists, _ = site
+    precise = article.published_at.replace(second=12, microsecond=345678)
+    Article.objects.filter(pk=article.pk).update(published_at=precise)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(staff_client, url, form_id="article_form")
+    data["body"] = "<p>后台改好的正文</p>"
+    before = generation()
+
+    assert staff_client.post(url, data).status_code == 302
+
+    article.refresh_from_db()
+    assert article.published_at == precise
+    assert generation() == before
+    for list_url in lists:
+        assert reader.get(list_url)["X-Page-Cache"] == "hit", list_url
+
+
+def test_a_publish_time_changed_in_the_admin_is_taken_to_the_minute(staff_client, site):
+    article, _, _ = site
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(staff_client, url, form_id="article_form")
+    data["published_at_1"] = "03:04"
+
+    assert staff_client.post(url, data).status_code == 302
+
+    article.refresh_from_db()
+    local = timezone.localtime(article.published_at)
+    assert (local.hour, local.minute, local.second) == (3, 4, 0)

@@ -112,6 +112,19 @@ class ArticleAdminForm(forms.ModelForm):
             )
         return description
 
+    def clean_published_at(self):
+        """The form shows the publish time to the minute: a time posted back unchanged keeps
+        the seconds it was stored with (an imported 21:38:12 stays so), so a typo fix neither
+        moves the article's time nor counts as a change every page shows."""
+        value = self.cleaned_data.get("published_at")
+        stored = self.instance.published_at if self.instance.pk else None
+        if value is None or stored is None:
+            return value
+        for precision in ({"microsecond": 0}, {"second": 0, "microsecond": 0}):
+            if value == value.replace(**precision) == stored.replace(**precision):
+                return stored
+        return value
+
     def clean_featured_image(self):
         return _reencoded(self.cleaned_data.get("featured_image"))
 
