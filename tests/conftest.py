@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone, translation
 from PIL import Image
 
@@ -97,6 +98,18 @@ def place(db):
 @pytest.fixture
 def section(db):
     return Section.objects.create(name="资讯", slug="news")
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The page cache on, as production runs it (tests run with it off)."""
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": True, "TIMEOUT": 300}
+
+
+@pytest.fixture
+def reader():
+    """An anonymous reader (pytest-django's client is the one staff_client logs in)."""
+    return Client()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from urllib.parse import unquote
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,17 +17,7 @@ from articles.pagecache.generation import generation, page_version_key
 
 from .admin_forms import form_data
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": True, "TIMEOUT": 300}
-
-
-@pytest.fixture
-def reader():
-    return Client()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,18 +13,7 @@ from articles.pagecache.generation import generation
 
 from .admin_forms import form_data
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": True, "TIMEOUT": 300}
-
-
-@pytest.fixture
-def reader():
-    """An anonymous reader (pytest-django's client is the one staff_client logs in)."""
-    return Client()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ keys"). A change that reaches other articles' pages still refreshes every page."
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,17 +14,7 @@ from articles.pagecache.generation import generation, site_generation
 
 from .admin_forms import form_data
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _page_cache_on(settings):
-    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": True, "TIMEOUT": 300}
-
-
-@pytest.fixture
-def reader():
-    return Client()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 @pytest.fixture

@@ -381,11 +381,6 @@ def test_staff_previews_and_reading_load_no_beacon(staff_client, make_article):
     assert "reads.js" not in staff_client.get(published.get_absolute_url()).text
 
 
-@pytest.fixture
-def page_cache(settings):
-    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": True, "TIMEOUT": 300}
-
-
 def test_cached_pages_with_figures_are_kept_a_minute_and_others_as_long_as_ever(
     client, make_article, section, expiring_clock, page_cache
 ):
