@@ -60,39 +60,39 @@ def _refuse(name, env_var):
     )
 
 
+def _marked_comment(run, name, mark, env_var):
+    """The comment of `name` (None when there is no such database); refuses one without the
+    mark."""
+    _checked(name, env_var)
+    found = comment(run, name)
+    if found is not None and not found.startswith(mark):
+        raise _refuse(name, env_var)
+    return found
+
+
 def ensure_database(run, name, mark, env_var):
     """Create `name` marked with `mark` if it is missing; refuse one without the mark. Returns
     its comment (the mark, then whatever the script appended to it)."""
-    _checked(name, env_var)
-    found = comment(run, name)
+    found = _marked_comment(run, name, mark, env_var)
     if found is None:
         run(f'CREATE DATABASE "{name}"')
         run(f"COMMENT ON DATABASE \"{name}\" IS '{mark}'")
         return mark
-    if not found.startswith(mark):
-        raise _refuse(name, env_var)
     return found
 
 
 def owned_database(run, name, mark, env_var):
     """The comment of `name`, which must exist and carry the mark (a run that reuses one)."""
-    _checked(name, env_var)
-    found = comment(run, name)
+    found = _marked_comment(run, name, mark, env_var)
     if found is None:
         raise SystemExit(f"database {name} does not exist: run without --no-seed first")
-    if not found.startswith(mark):
-        raise _refuse(name, env_var)
     return found
 
 
 def drop_database(run, name, mark, env_var):
     """Drop `name` if it carries the mark; refuse one without it. False if there was none."""
-    _checked(name, env_var)
-    found = comment(run, name)
-    if found is None:
+    if _marked_comment(run, name, mark, env_var) is None:
         return False
-    if not found.startswith(mark):
-        raise _refuse(name, env_var)
     try:
         run(f'DROP DATABASE "{name}"')
     except Exception as exc:
