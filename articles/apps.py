@@ -7,6 +7,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.pagecache.terms import term_key
+
 # An article's fields that decide what readers see of it before they see the article itself.
 _SCHEDULE_FIELDS = ("status", "published_at", "section_id", "language")
 # What only the article's own page shows, and the pages marked shows_article_text() (search
@@ -49,6 +51,7 @@ class ArticlesConfig(AppConfig):
         from articles.pagecache.generation import watch_models
         from articles.pagecache.state import watch_events
         from articles.reading.sitemaps import ArticleSitemap
+        from articles.reading.taxonomies import TAXONOMIES
 
         watch_models(
             models.Ad,
@@ -68,24 +71,31 @@ class ArticlesConfig(AppConfig):
         # saving it keeps every cached page (docs/ARCHITECTURE.md, "The write path").
         # The newest article's changes (a publish) show only on lists and a few pages:
         # lists_only(), docs/ARCHITECTURE.md "Dependency keys".
+        # ...and of those lists, only its own tags', topics' and authors' pages: terms.
+        terms = article_terms([(t.name, t.article_field) for t in TAXONOMIES if t.term_pages])
         watch_models(
             models.Article,
             unseen=article_unseen,
             listed=article_listed(ArticleSitemap.part_path),
             lists_only=article_lists_only,
+            terms=terms,
         )
         for model, field in (
             (models.ArticleAuthor, "article"),
             (models.TaggedArticle, "content_object"),
         ):
             watch_models(
-                model, unseen=relation_unseen(field), lists_only=relation_lists_only(field)
+                model,
+                unseen=relation_unseen(field),
+                lists_only=relation_lists_only(field),
+                terms=relation_terms(field, terms),
             )
         watch_models(
             models.Article.topics.through,
             m2m=True,
             unseen=article_unseen,
             lists_only=article_lists_only,
+            terms=terms,
         )
         watch_models(models.Channel.topics.through, m2m=True)
         watch_events(models.next_scheduled_change)
@@ -178,6 +188,38 @@ def article_lists_only(article, *, stored_in=None):
         .only(*_PATH_FIELDS)
     )
     return tuple(unquote(item.get_absolute_url()) for item in shown_on)
+
+
+def article_terms(term_fields):
+    """watch_models()'s terms() for Article: the term keys of the terms whose pages list it,
+    term_fields [(taxonomy name, Article field)] (the taxonomies with term_pages), as
+    `stored_in` (else the article's database) holds them. Called before a change and after it
+    (an m2m change: on its pre_ and post_ signals), so a term added or taken away is named."""
+
+    def terms(article, *, stored_in=None):
+        model = type(article)
+        row = model._base_manager.using(stored_in or article._state.db or "default")
+        row = row.filter(pk=article.pk)
+        found = set()
+        for name, field in term_fields:
+            pks = row.values_list(field, flat=True)
+            found |= {term_key(name, pk) for pk in pks if pk is not None}
+        return found
+
+    return terms
+
+
+def relation_terms(field, article_terms):
+    """terms() for a row of an article's byline or tags: its article's (article_terms), the
+    row itself included while it is stored."""
+
+    def terms(row, *, stored_in=None):
+        article_model = row._meta.get_field(field).related_model
+        article = article_model(pk=getattr(row, f"{field}_id"))
+        article._state.db = stored_in or row._state.db
+        return article_terms(article, stored_in=stored_in)
+
+    return terms
 
 
 def relation_lists_only(field):

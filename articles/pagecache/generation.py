@@ -24,6 +24,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from articles.pagecache import terms as term_pages
+
 GENERATION_KEY = "newsroom:generation"
 SITE_GENERATION_KEY = "newsroom:site-generation"
 CHANGED_AT_KEY = "newsroom:changed-at"
@@ -99,10 +101,13 @@ def bump_generation():
 
 
 def _bump(key, *, timeout):
+    """The key's new value; None when the cache did not say."""
     try:
-        cache.incr(key)
+        return cache.incr(key)
     except ValueError:
-        cache.set(key, _first_generation(), timeout=timeout)
+        value = _first_generation()
+        cache.set(key, value, timeout=timeout)
+        return value
 
 
 def _mark_changed():
@@ -156,23 +161,27 @@ def pages_changed(paths, *, text=True):
         transaction.on_commit(partial(_bump_pages, paths, text))
 
 
-def _bump_lists(paths):
-    _bump(GENERATION_KEY, timeout=None)
+def _bump_lists(paths, terms):
+    generation = _bump(GENERATION_KEY, timeout=None)
+    if terms is not None and isinstance(generation, int):
+        term_pages.record(generation, terms, timeout=page_cache_settings()["TIMEOUT"])
     for path in paths:
         _bump(page_version_key(path), timeout=None)
     _mark_changed()
 
 
-def lists_changed(paths):
+def lists_changed(paths, terms=None):
     """A change readers see on lists (every page but those marked shows_one_article()) and on
     the pages at `paths`, and nowhere else: the newest article published, or edited while it is
     the newest (docs/ARCHITECTURE.md, "Dependency keys"). The generation moves, so every value
     kept for readers is computed afresh; the site generation stays, so the pages of the other
-    articles stay cached."""
+    articles stay cached. With `terms` (term keys: "tag:12"), the lists of other tags, topics
+    and authors stay cached too (pagecache/terms.py)."""
     paths = tuple(paths)
-    _bump_lists(paths)
+    terms = None if terms is None else frozenset(terms)
+    _bump_lists(paths, terms)
     if connection.in_atomic_block:
-        transaction.on_commit(partial(_bump_lists, paths))
+        transaction.on_commit(partial(_bump_lists, paths, terms))
 
 
 def shows_one_article(view):
@@ -216,7 +225,7 @@ def content_changed(**kwargs):
         transaction.on_commit(bump_generation)
 
 
-def watch_models(*models, m2m=False, unseen=None, listed=None, lists_only=None):
+def watch_models(*models, m2m=False, unseen=None, listed=None, lists_only=None, terms=None):
     """Start a new generation whenever a row of these models is saved or deleted (or, with
     m2m, whenever these many-to-many through tables change).
 
@@ -239,13 +248,19 @@ def watch_models(*models, m2m=False, unseen=None, listed=None, lists_only=None):
     own page, the previous article's), or None when it shows elsewhere too. When it names paths
     after the change, and before it too for a row readers saw before, lists_changed(paths of
     both) instead of a new generation.
+
+    terms(instance, *, stored_in=None) narrows those lists_changed() further: the term keys
+    ("tag:12", pagecache/terms.py) of the tags, topics and authors whose lists show the row, or
+    None when that cannot be told. The terms before and after are passed on together; an m2m
+    change is judged on its pre_ and post_ signals, so each names the rows there at the time
+    (a clear, whose rows are not named, counts for every term).
     """
     for model in models:
         label = model._meta.label_lower
         if unseen is None:
             receivers = {"save": content_changed, "delete": content_changed, "m2m": content_changed}
         else:
-            receivers = _unseen_receivers(unseen, listed, lists_only)
+            receivers = _unseen_receivers(unseen, listed, lists_only, terms)
         if m2m:
             _connect(m2m_changed, receivers["m2m"], model, f"m2m-{label}")
             continue
@@ -261,11 +276,11 @@ def _connect(signal, receiver, model, uid):
     signal.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
 
 
-def _unseen_receivers(unseen, listed=None, lists_only=None):
+def _unseen_receivers(unseen, listed=None, lists_only=None, terms=None):
     # What the row was before the write travels on the instance, from pre_* to post_*. A raw
     # save (loaddata) always counts: the row as stored may be anything.
     def before(sender, instance, using, raw=False, **kwargs):
-        instance._listed_before = instance._lists_only_before = None
+        instance._listed_before = instance._lists_only_before = instance._terms_before = None
         if raw:
             instance._unseen_before = None
         elif instance.pk is None:
@@ -276,21 +291,29 @@ def _unseen_receivers(unseen, listed=None, lists_only=None):
                 instance._listed_before = listed(instance, stored_in=using)
             if instance._unseen_before is None and lists_only is not None:
                 instance._lists_only_before = lists_only(instance, stored_in=using)
+                if instance._lists_only_before is not None and terms is not None:
+                    instance._terms_before = terms(instance, stored_in=using)
 
-    def narrowed(instance, was, paths_before, *, stored_in):
-        """lists_changed() for a change lists_only() narrows; False when it does not."""
+    def narrowed(instance, was, paths_before, *, stored_in, terms_before=()):
+        """lists_changed() for a change lists_only() narrows; False when it does not. A row
+        readers did not see before (was == ()) was on no term's list."""
         if lists_only is None or (was is None and paths_before is None):
             return False
         paths = lists_only(instance, stored_in=stored_in)
         if paths is None:
             return False
-        lists_changed({*paths, *(paths_before or ())})
+        changed = None
+        if terms is not None and terms_before is not None:
+            now = terms(instance, stored_in=stored_in)
+            changed = None if now is None else {*now, *terms_before}
+        lists_changed({*paths, *(paths_before or ())}, changed)
         return True
 
     def saved(sender, instance, using, update_fields=None, raw=False, **kwargs):
         was = instance.__dict__.pop("_unseen_before", None)
         listed_before = instance.__dict__.pop("_listed_before", None)
         lists_only_before = instance.__dict__.pop("_lists_only_before", None)
+        terms_before = instance.__dict__.pop("_terms_before", None)
         # After a partial save the instance may hold values the database does not.
         stored_in = using if update_fields else None
         now = unseen(instance, stored_in=stored_in)
@@ -301,17 +324,25 @@ def _unseen_receivers(unseen, listed=None, lists_only=None):
                 return
         if was is not None and was == now:
             return  # unseen before and after, the same way
-        if now is None and not raw and narrowed(instance, was, lists_only_before, stored_in=using):
+        terms_before = () if was == () else terms_before
+        if (
+            now is None
+            and not raw
+            and narrowed(
+                instance, was, lists_only_before, stored_in=using, terms_before=terms_before
+            )
+        ):
             return
         content_changed()
 
     def deleted(sender, instance, using, **kwargs):
         instance.__dict__.pop("_listed_before", None)
         lists_only_before = instance.__dict__.pop("_lists_only_before", None)
+        terms_before = instance.__dict__.pop("_terms_before", None)
         if instance.__dict__.pop("_unseen_before", None) == ():
             return
         if lists_only_before is not None:
-            lists_changed(lists_only_before)
+            lists_changed(lists_only_before, terms_before)
         else:
             content_changed()
 
@@ -319,7 +350,11 @@ def _unseen_receivers(unseen, listed=None, lists_only=None):
         if action.endswith(("_add", "_remove")) and not pk_set:
             return  # nothing added or removed (a form saving the same tags again)
         if reverse or unseen(instance, stored_in=using) is None:
-            if reverse or not narrowed(instance, (), None, stored_in=using):
+            # A clear does not name the rows it takes away: every term.
+            narrow = not reverse and narrowed(
+                instance, (), None, stored_in=using, terms_before=() if pk_set else None
+            )
+            if not narrow:
                 content_changed()
 
     return {"before": before, "save": saved, "delete": deleted, "m2m": m2m}

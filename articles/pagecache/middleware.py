@@ -24,6 +24,7 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
+from articles.pagecache import terms as term_pages
 from articles.pagecache.canonical import (
     canonical_query,
     canonicalize,
@@ -214,15 +215,34 @@ def _wait_for_render(request, state, key, rendering, options):
     return None
 
 
-def _current(entry, state):
+def _current(entry, state, *, terms=True):
     """Whether an entry stored under the page's key still shows what readers should see: the
     key names the site generation and the page's version; a page listing articles also
     recorded the generation, and a page showing articles' text the text version, which may
-    have moved since (lists_changed(), pages_changed())."""
+    have moved since (lists_changed(), pages_changed()). A term's page is current through
+    generations that changed other terms' lists only (pagecache/terms.py)."""
     generation, text = entry.get("generation"), entry.get("text_version")
-    return (generation is None or generation == state.generation) and (
-        text is None or text == state.text_version
-    )
+    return (
+        generation is None
+        or generation == state.generation
+        or (
+            terms
+            and "term" in entry
+            and term_pages.unchanged(entry["term"], generation, state.generation)
+        )
+    ) and (text is None or text == state.text_version)
+
+
+def _restamped(key, entry, state):
+    """An entry _current() kept through other terms' changes, stored again under the current
+    generation, so the next reader's check is the plain one."""
+    if entry.get("generation") in (None, state.generation):
+        return entry
+    entry = {**entry, "generation": state.generation}
+    ttl = int(entry["expires_at"] - time.time())
+    if ttl >= 1:
+        cache.set(key, entry, timeout=ttl)
+    return entry
 
 
 def cached_page(request, state, key):
@@ -235,12 +255,13 @@ def cached_page(request, state, key):
     if state.page_version is None:
         return None  # no page was stored for this path yet
     entry = local_pages.get(key)
-    if entry is None or not _current(entry, state):
+    if entry is None or not _current(entry, state, terms=False):
         # Not here, or an older render under the same key: the shared cache may hold the page
         # another request rendered since (a copy kept here must never hide it).
         entry = cache.get(key)
         if entry is None or not _current(entry, state):
             return None
+        entry = _restamped(key, entry, state)
         local_pages.put(key, entry, limit=page_cache_settings()["LOCAL_BYTES"])
     etag = _etag(key, entry)
     max_age = int(state.seconds_left(limit=page_cache_settings()["PROXY_MAX_AGE"]))
@@ -353,6 +374,8 @@ class PageCacheMiddleware:
         }
         if not getattr(request, "shows_one_article", False):
             entry["generation"] = state.generation
+            if getattr(request, "page_term", None):
+                entry["term"] = request.page_term
         if getattr(request, "shows_article_text", False):
             entry["text_version"] = state.text_version
         if (

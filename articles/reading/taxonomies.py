@@ -18,6 +18,10 @@ class Taxonomy:
     article_field: str  # how Article points at the model: Article.objects.filter(<field>=obj)
     sitemap: str  # the sitemap section's name
     sitemap_priority: float = 0.5
+    # Its page lists the term's articles and nothing else that changes: a change to the newest
+    # article refreshes the pages of that article's own terms only (pagecache/terms.py). Not
+    # sections: theirs show channels, filters and the most read too.
+    term_pages: bool = True
 
     @property
     def detail_url_name(self):
@@ -34,7 +38,7 @@ class Taxonomy:
 
 TAXONOMIES = (
     Taxonomy("tag", Tag, "tags", "tags", sitemap="tags"),
-    Taxonomy("section", Section, "sections", "section", sitemap="sections"),
+    Taxonomy("section", Section, "sections", "section", sitemap="sections", term_pages=False),
     Taxonomy("topic", Topic, "topics", "topics", sitemap="topics"),
     Taxonomy("author", Author, "authors", "authors", sitemap="authors", sitemap_priority=0.3),
 )

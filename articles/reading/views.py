@@ -16,6 +16,7 @@ from articles.models import Article
 from articles.pagecache.canonical import list_value
 from articles.pagecache.generation import shows_article_text, shows_one_article
 from articles.pagecache.middleware import keep_page_until
+from articles.pagecache.terms import term_key
 from articles.portal.channels import channels_by_section
 from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
 from articles.reading import languages, portal
@@ -119,6 +120,9 @@ class TaxonomyArticleListView(FiguresMixin, ArticleListView):
     def narrow(self, queryset):
         self.heading_object = get_object_or_404(self.taxonomy.model, slug=self.kwargs["slug"])
         queryset = queryset.filter(**{self.taxonomy.article_field: self.heading_object})
+        if self.taxonomy.term_pages:
+            # Its cached page stays through other terms' changes (pagecache/terms.py).
+            self.request.page_term = term_key(self.taxonomy.name, self.heading_object.pk)
         if self.taxonomy.name == "section":
             self.section_fields = portal.section_fields(
                 self.heading_object.pk, request=self.request
