@@ -27,7 +27,8 @@ newsroom's day", says how each figure is measured.
 
 Its own PostgreSQL database (BENCH_DAY_DB, default newsroom_bench_day, on BENCH_PG's server),
 kept between runs when it holds N seeded articles; its own redis-server (BENCH_DAY_REDIS_PORT,
-6395); gunicorn on 127.0.0.1:BENCH_DAY_PORT (8150). It only ever drops the database it created
+6395); the readers' gunicorn on 127.0.0.1:BENCH_DAY_PORT (8150) and, as docs/nginx.conf has it,
+the editors' own on BENCH_DAY_ADMIN_PORT (8151; ADMIN_POOL=0: the editor uses the readers'). It only ever drops the database it created
 (marked with a comment) and flushes nothing: its Redis lives and dies with the run. Everything it
 starts is stopped on exit.
 """
@@ -60,6 +61,11 @@ SERVER = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DB_NAME = os.environ.get("BENCH_DAY_DB", "newsroom_bench_day")
 REDIS_PORT = int(os.environ.get("BENCH_DAY_REDIS_PORT", "6395"))
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_DAY_PORT", "8150"))
+# The editors' own gunicorn, as docs/nginx.conf routes /admin/ (docs/DEPLOYMENT.md, "Workers"):
+# ADMIN_POOL=0 sends the editor to the readers' gunicorn instead, to see what that costs.
+ADMIN_POOL = os.environ.get("ADMIN_POOL", "1") != "0"
+ADMIN_PORT = int(os.environ.get("BENCH_DAY_ADMIN_PORT", "8151")) if ADMIN_POOL else PORT
+ADMIN_WORKERS = os.environ.get("ADMIN_WORKERS", "1")
 N = int(os.environ.get("N") or "10000")
 DURATION = int(os.environ.get("DURATION") or "180")
 CONNECTIONS = int(os.environ.get("CONNECTIONS") or "64")
@@ -232,11 +238,14 @@ print(json.dumps({
 
 def start_redis():
     # The first thing main() starts: gunicorn's port is checked here too, before anything is made.
-    owned.check_ports_free({"BENCH_DAY_REDIS_PORT": REDIS_PORT, "BENCH_DAY_PORT": PORT}, HOST)
+    ports = {"BENCH_DAY_REDIS_PORT": REDIS_PORT, "BENCH_DAY_PORT": PORT}
+    if ADMIN_POOL:
+        ports["BENCH_DAY_ADMIN_PORT"] = ADMIN_PORT
+    owned.check_ports_free(ports, HOST)
     return owned.start_redis(REDIS_PORT, WORK, children, "BENCH_DAY_REDIS_PORT")
 
 
-def start_gunicorn(log):
+def start_gunicorn(log, port=PORT, **settings):
     process = subprocess.Popen(
         [
             str(REPO / ".venv" / "bin" / "gunicorn"),
@@ -244,18 +253,18 @@ def start_gunicorn(log):
             "newsroom/gunicorn.conf.py",
             "newsroom.wsgi",
         ],
-        env=app_env(),
+        env={**app_env(), "GUNICORN_BIND": f"{HOST}:{port}", **settings},
         cwd=REPO,
         stdout=log,
         stderr=log,
         start_new_session=True,
     )
     children.append(process)
-    GUNICORN[:] = [process]
+    GUNICORN.append(process)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
-            if Http().get("/robots.txt")[0] == 200:
+            if Http(port=port).get("/robots.txt")[0] == 200:
                 return process
         except OSError:
             time.sleep(0.3)
@@ -269,8 +278,9 @@ class Http:
     """One keep-alive connection; cookies kept by hand (production marks them Secure, which
     http.cookiejar would not send over plain http to loopback)."""
 
-    def __init__(self, *, gzip_ok=True):
+    def __init__(self, *, gzip_ok=True, port=PORT):
         self.conn = None
+        self.port = port
         self.cookies = {}
         self.gzip_ok = gzip_ok
 
@@ -282,7 +292,7 @@ class Http:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         for attempt in (1, 2):
             if self.conn is None:
-                self.conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
+                self.conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
             try:
                 self.conn.request(method, path, body=body, headers=headers)
                 response = self.conn.getresponse()
@@ -456,7 +466,7 @@ class Editor(threading.Thread):
         super().__init__(daemon=True)
         self.info, self.checks, self.stop, self.run_id = info, checks, stop, run_id
         self.kinds = kinds
-        self.http = Http(gzip_ok=False)
+        self.http = Http(gzip_ok=False, port=ADMIN_PORT)
         self.saves = {"draft": [], "edit": [], "publish": []}
         self.failures = []
         candidates = [pk for pk, _ in info["newest"]]
@@ -657,6 +667,7 @@ def run_mode(mode, info, mix_file, script, run_id):
         editor = Editor(info, checks, stop, run_id, MODE_EVENTS[mode])
         editor.login()
         editor.start()
+    # The readers' gunicorn's workers; the editors' own (ADMIN_POOL) count in "server side".
     before = cpu.Sample(cpu.children_of(GUNICORN[0].pid))
     result = wrk(mix_file, script, seconds=DURATION)
     result["cpu"] = cpu.Sample(cpu.children_of(GUNICORN[0].pid)) - before
@@ -682,7 +693,8 @@ def report(mode, r):
     print(
         f"  CPU         {app_ms:.2f} ms per reader request in gunicorn's workers, {server_ms:.2f} "
         f"ms server side (workers {r['cpu'].workers:.0f} s, machine but wrk "
-        f"{r['cpu'].machine - r['cpu'].clients:.0f} s; the editor's requests included)"
+        f"{r['cpu'].machine - r['cpu'].clients:.0f} s; the editor's requests included "
+        + ("in the server side only: the editors' own gunicorn)" if ADMIN_POOL else "in both)")
     )
     print(f"  latency     p50 {r['p50']:.1f} ms, p90 {r['p90']:.1f}, p99 {r['p99']:.1f}, ", end="")
     print(f"max {r['max']:.1f}")
@@ -793,10 +805,17 @@ def main():
     log_path = WORK / "gunicorn.log"
     with log_path.open("w") as log:
         start_gunicorn(log)
+        if ADMIN_POOL:
+            start_gunicorn(log, ADMIN_PORT, GUNICORN_WORKERS=ADMIN_WORKERS)
     print(
-        f"gunicorn -c newsroom/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', '3')} "
+        f"readers: gunicorn -c newsroom/gunicorn.conf.py ({os.environ.get('GUNICORN_WORKERS', '3')} "
         f"workers x {os.environ.get('GUNICORN_THREADS', '4')} threads), "
-        f"{len(info['mix'])} paths in the mix"
+        f"{len(info['mix'])} paths in the mix; editor: "
+        + (
+            f"its own gunicorn ({ADMIN_WORKERS} worker, :{ADMIN_PORT})"
+            if ADMIN_POOL
+            else "the same"
+        )
     )
     results = {}
     for mode in MODES:

@@ -263,6 +263,7 @@ def start_nginx():
         .replace("/var/cache/nginx/newsroom", str(WORK / "nginx-cache"))
         .replace("listen 80;", f"listen {PROXY};")
         .replace("server 127.0.0.1:8000", f"server {APP}")
+        .replace("server 127.0.0.1:8001", f"server {APP}")  # the editors' gunicorn: the same
     )
     main = f"""
 worker_processes 2;

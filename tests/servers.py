@@ -41,12 +41,14 @@ def render_config(folder, *, listen_port, upstream_port):
     replacements = {
         "listen 80;": f"listen 127.0.0.1:{listen_port};",
         "server 127.0.0.1:8000 ": f"server 127.0.0.1:{upstream_port} ",
+        # The editors' own gunicorn: the same one here.
+        "server 127.0.0.1:8001 ": f"server 127.0.0.1:{upstream_port} ",
         "/var/cache/nginx/newsroom": str(folder / "cache"),
         "/srv/newsroom/staticfiles/": f"{ROOT / 'staticfiles'}/",
         "/srv/newsroom/media/": f"{folder / 'media'}/",
     }
     for old, new in replacements.items():
-        if old in ("listen 80;", "server 127.0.0.1:8000 "):
+        if old in ("listen 80;", "server 127.0.0.1:8000 ", "server 127.0.0.1:8001 "):
             assert old in site, f"docs/nginx.conf no longer has {old!r}: update tests/servers.py"
         site = site.replace(old, new)
     temp = "\n".join(

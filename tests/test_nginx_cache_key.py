@@ -29,7 +29,7 @@ class Upstream(BaseHTTPRequestHandler):
 
     def do_GET(self):
         Upstream.seen.append(self.path)
-        body = f"{self.path} #{len(Upstream.seen)}".encode()
+        body = f"{self.server.label}{self.path} #{len(Upstream.seen)}".encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Cache-Control", "public, max-age=60")
@@ -52,7 +52,11 @@ def _free_port():
 @pytest.fixture(scope="module")
 def proxy(tmp_path_factory):
     upstream = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)
-    threading.Thread(target=upstream.serve_forever, daemon=True).start()
+    upstream.label = ""
+    editors = ThreadingHTTPServer(("127.0.0.1", 0), Upstream)  # the editors' own gunicorn
+    editors.label = "editors:"
+    for server in (upstream, editors):
+        threading.Thread(target=server.serve_forever, daemon=True).start()
     work = tmp_path_factory.mktemp("nginx")
     port = _free_port()
     conf = (
@@ -63,6 +67,7 @@ def proxy(tmp_path_factory):
         .replace("/var/cache/nginx/newsroom", str(work / "cache"))
         .replace("listen 80;", f"listen 127.0.0.1:{port};")
         .replace("server 127.0.0.1:8000", f"server 127.0.0.1:{upstream.server_address[1]}")
+        .replace("server 127.0.0.1:8001", f"server 127.0.0.1:{editors.server_address[1]}")
     )
     (work / "nginx.conf").write_text(
         f"""
@@ -97,6 +102,7 @@ http {{
     nginx.terminate()
     nginx.wait(timeout=10)
     upstream.shutdown()
+    editors.shutdown()
 
 
 def get(base, url, **headers):
@@ -162,3 +168,10 @@ def test_a_lists_sort_and_filters_keep_their_own_entries(proxy):
         assert get(proxy, url) == ("MISS", url), url
         assert get(proxy, url + "&utm_source=x")[0] == "HIT", url
     assert get(proxy, "/sections/games/?status=Live&status=Beta")[0] == "BYPASS"
+
+
+def test_the_admin_goes_to_the_editors_gunicorn(proxy):
+    """docs/DEPLOYMENT.md, "Workers": readers never queue behind an editor's save."""
+    assert get(proxy, "/admin/login/")[1] == "editors:/admin/login/"
+    assert get(proxy, "/admin/articles/article/1/change/")[1].startswith("editors:")
+    assert get(proxy, "/articles/admin-news/")[1] == "/articles/admin-news/"
