@@ -87,7 +87,8 @@ ADMIN = "/admin/"
 DRAFT_EVERY, EDIT_EVERY, PUBLISH_EVERY = 2, 10, 60
 POLL_EVERY, POLL_GIVE_UP = 0.05, 15.0
 WORK, children, stop_everything = processes.scratch("newsroom-bench-day-")
-GUNICORN = []  # the master, once started (its workers' CPU is measured per mode)
+GUNICORN = []  # the masters, once started (their workers' CPU is measured per mode)
+REDIS = []
 
 
 def app_env():
@@ -238,11 +239,13 @@ print(json.dumps({
 
 def start_redis():
     # The first thing main() starts: gunicorn's port is checked here too, before anything is made.
+    # Kept in REDIS, for the CPU split.
     ports = {"BENCH_DAY_REDIS_PORT": REDIS_PORT, "BENCH_DAY_PORT": PORT}
     if ADMIN_POOL:
         ports["BENCH_DAY_ADMIN_PORT"] = ADMIN_PORT
     owned.check_ports_free(ports, HOST)
-    return owned.start_redis(REDIS_PORT, WORK, children, "BENCH_DAY_REDIS_PORT")
+    REDIS[:] = [owned.start_redis(REDIS_PORT, WORK, children, "BENCH_DAY_REDIS_PORT")]
+    return REDIS[0]
 
 
 def start_gunicorn(log, port=PORT, **settings):
@@ -669,8 +672,10 @@ def run_mode(mode, info, mix_file, script, run_id):
         editor.start()
     # The readers' gunicorn's workers; the editors' own (ADMIN_POOL) count in "server side".
     before = cpu.Sample(cpu.children_of(GUNICORN[0].pid))
+    split = cpu.Split(cpu_groups())
     result = wrk(mix_file, script, seconds=DURATION)
     result["cpu"] = cpu.Sample(cpu.children_of(GUNICORN[0].pid)) - before
+    result["split"] = cpu.Split(cpu_groups()) - split
     if editor:
         stop.set()
         editor.join(60)
@@ -680,6 +685,16 @@ def run_mode(mode, info, mix_file, script, run_id):
     result["checks"] = checks.results
     report(mode, result)
     return result
+
+
+def cpu_groups():
+    """Where the server side's CPU goes: {label: pids}."""
+    groups = {"readers' workers": cpu.children_of(GUNICORN[0].pid)}
+    if ADMIN_POOL:
+        groups["editors' gunicorn"] = [GUNICORN[1].pid, *cpu.children_of(GUNICORN[1].pid)]
+    groups["PostgreSQL"] = cpu.named("postgres")
+    groups["Redis"] = [REDIS[0].pid] if REDIS else []
+    return groups
 
 
 def ms(seconds):
@@ -696,6 +711,9 @@ def report(mode, r):
         f"{r['cpu'].machine - r['cpu'].clients:.0f} s; the editor's requests included "
         + ("in the server side only: the editors' own gunicorn)" if ADMIN_POOL else "in both)")
     )
+    rest = r["cpu"].machine - r["cpu"].clients - sum(r["split"].values())
+    parts = [f"{label} {seconds:.0f} s" for label, seconds in r["split"].items()]
+    print(f"  CPU split   {', '.join(parts)}, the rest {rest:.0f} s (gunicorn masters, the kernel)")
     print(f"  latency     p50 {r['p50']:.1f} ms, p90 {r['p90']:.1f}, p99 {r['p99']:.1f}, ", end="")
     print(f"max {r['max']:.1f}")
     print(

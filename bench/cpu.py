@@ -69,6 +69,39 @@ def children_of(pid):
         return []
 
 
+def named(name):
+    """The pids of every process whose command name is `name` ("postgres": the server and all
+    its backends, whichever database they serve)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/comm", encoding="utf-8") as comm:
+                    if comm.read().strip() == name:
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+class Split:
+    """CPU seconds of named groups of processes, {label: [pids]}, between two samples:
+    `Split(groups) - before` -> {label: seconds}. A process counts while both samples saw it."""
+
+    def __init__(self, groups):
+        self.groups = {label: _process_cpu(pids) for label, pids in groups.items()}
+
+    def __sub__(self, before):
+        return {
+            label: sum(
+                spent - before.groups[label][pid]
+                for pid, spent in now.items()
+                if pid in before.groups.get(label, {})
+            )
+            for label, now in self.groups.items()
+        }
+
+
 @dataclass
 class Spent:
     workers: float

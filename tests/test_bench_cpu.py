@@ -49,3 +49,29 @@ def test_children_of_names_a_process_s_children():
     finally:
         child.kill()
         child.wait()
+
+
+def test_a_split_counts_each_group_of_processes_on_its_own():
+    """make bench-day's "CPU split": the readers' workers, the editors' gunicorn, PostgreSQL."""
+    idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        before = cpu.Split({"busy": [os.getpid()], "idle": [idle.pid], "none": []})
+        busy(0.3)
+        spent = cpu.Split({"busy": [os.getpid()], "idle": [idle.pid], "none": []}) - before
+    finally:
+        idle.kill()
+        idle.wait()
+
+    assert 0.25 <= spent["busy"] < 1.5
+    assert spent["idle"] < 0.1
+    assert spent["none"] == 0
+
+
+def test_named_finds_processes_by_their_command_name():
+    child = subprocess.Popen(["sleep", "30"])
+    try:
+        assert child.pid in cpu.named("sleep")
+        assert os.getpid() not in cpu.named("sleep")
+    finally:
+        child.kill()
+        child.wait()
