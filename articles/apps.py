@@ -140,9 +140,9 @@ def _listed_fields(article_model):
 
 def article_listed(sitemap_part):
     """pagecache.generation.watch_models()'s listed() for Article: the fields other pages show
-    (as stored in `stored_in`, else as the instance holds them) and the paths of its pages:
-    its own and the sitemap part listing it with its update time, sitemap_part(article)
-    (ArticleSitemap.part_path)."""
+    (as stored in `stored_in`, else as the instance holds them) and what gives the paths of its
+    pages: its own and the sitemap part listing it with its update time, sitemap_part(article)
+    (ArticleSitemap.part_path, a COUNT: only asked for after a save that needs it)."""
 
     def listed(article, *, stored_in=None):
         names = _listed_fields(type(article))
@@ -152,7 +152,7 @@ def article_listed(sitemap_part):
         else:
             shown = tuple(getattr(article, name) for name in names)
             shown = tuple(value.name if isinstance(value, FieldFile) else value for value in shown)
-        return shown, (unquote(article.get_absolute_url()), sitemap_part(article))
+        return shown, lambda: (unquote(article.get_absolute_url()), sitemap_part(article))
 
     return listed
 

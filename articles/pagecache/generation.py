@@ -239,9 +239,9 @@ def watch_models(*models, m2m=False, unseen=None, listed=None, lists_only=None, 
     made from the other side always counts, and an add or remove of no rows at all is nothing.
 
     listed(instance, *, stored_in=None) narrows the saves of rows readers see (unseen() None
-    before and after): what lists, cards and every other page show of the row, and the paths of
-    its own pages. When the first part is the same before and after, the save changed only
-    those pages: pages_changed(paths) instead of a new generation.
+    before and after): what lists, cards and every other page show of the row, and a callable
+    giving the paths of its own pages. When the first part is the same before and after, the
+    save changed only those pages: pages_changed(paths()) instead of a new generation.
 
     lists_only(instance, *, stored_in=None) narrows every other change to a row readers see
     after it: the paths of the only pages besides the lists that show the row (its article's
@@ -320,7 +320,7 @@ def _unseen_receivers(unseen, listed=None, lists_only=None, terms=None):
         if was is None and now is None and listed_before is not None:
             shown, paths = listed(instance, stored_in=stored_in)
             if shown == listed_before[0]:
-                pages_changed(paths)
+                pages_changed(paths())
                 return
         if was is not None and was == now:
             return  # unseen before and after, the same way
