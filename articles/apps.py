@@ -87,8 +87,8 @@ class ArticlesConfig(AppConfig):
             watch_models(
                 model,
                 unseen=relation_unseen(field),
-                lists_only=relation_lists_only(field),
-                terms=relation_terms(field, terms),
+                lists_only=by_article(field, article_lists_only),
+                terms=by_article(field, terms),
             )
         watch_models(
             models.Article.topics.through,
@@ -209,29 +209,17 @@ def article_terms(term_fields):
     return terms
 
 
-def relation_terms(field, article_terms):
-    """terms() for a row of an article's byline or tags: its article's (article_terms), the
-    row itself included while it is stored."""
+def by_article(field, judge):
+    """A watch_models() callable (lists_only(), terms()) for a row of an article's byline or
+    tags: judge(), Article's own, asked of the row's article."""
 
-    def terms(row, *, stored_in=None):
+    def judged(row, *, stored_in=None):
         article_model = row._meta.get_field(field).related_model
         article = article_model(pk=getattr(row, f"{field}_id"))
         article._state.db = stored_in or row._state.db
-        return article_terms(article, stored_in=stored_in)
+        return judge(article, stored_in=stored_in)
 
-    return terms
-
-
-def relation_lists_only(field):
-    """lists_only() for a row of an article's byline or tags: its article's."""
-
-    def lists_only(row, *, stored_in=None):
-        article_model = row._meta.get_field(field).related_model
-        article = article_model(pk=getattr(row, f"{field}_id"))
-        article._state.db = stored_in or row._state.db
-        return article_lists_only(article, stored_in=stored_in)
-
-    return lists_only
+    return judged
 
 
 def relation_unseen(field):

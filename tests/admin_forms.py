@@ -83,3 +83,21 @@ def form_data(client, url, *, form_id=None):
             data[name] = data[name.replace("TOTAL_FORMS", "INITIAL_FORMS")]
     data.pop("csrfmiddlewaretoken", None)
     return data
+
+
+def publish_in_admin(client, *, section, topic, tag):
+    """Publish "后台发布的快讯" (slug admin-news) through the admin's add form, in `section`, with
+    one topic and one tag, as an editor would; the POST's response."""
+    url = "/admin/articles/article/add/"
+    data = form_data(client, url, form_id="article_form")
+    data.update(
+        title="后台发布的快讯",
+        slug="admin-news",
+        body="<p>正文</p>",
+        status="published",
+        section=str(section.pk),
+        topics=[str(topic.pk)],
+        **{"taggedarticle_set-TOTAL_FORMS": "1"},
+        **{"taggedarticle_set-0-tag": str(tag.pk)},
+    )
+    return client.post(url, data)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles.models import Article, Section, Tag, Topic
 from articles.pagecache.generation import generation, site_generation
 
-from .admin_forms import form_data
+from .admin_forms import publish_in_admin
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -76,20 +76,11 @@ def test_publishing_in_the_admin_with_tags_and_topics_keeps_the_older_pages(
     reader, staff_client, site
 ):
     articles, lists = site
-    data = form_data(staff_client, "/admin/articles/article/add/", form_id="article_form")
-    data.update(
-        title="后台发布的快讯",
-        slug="admin-news",
-        body="<p>正文</p>",
-        status="published",
-        section=str(articles[0].section_id),
-        topics=[str(Topic.objects.get().pk)],
-        **{"taggedarticle_set-TOTAL_FORMS": "1"},
-        **{"taggedarticle_set-0-tag": str(Tag.objects.get().pk)},
-    )
     site_before = site_generation()
 
-    response = staff_client.post("/admin/articles/article/add/", data)
+    response = publish_in_admin(
+        staff_client, section=articles[0].section, topic=Topic.objects.get(), tag=Tag.objects.get()
+    )
 
     assert response.status_code == 302
     new = Article.objects.get(slug="admin-news")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleAuthor, Author, Section, Tag, Topic
 from articles.pagecache.generation import generation
 
-from .admin_forms import form_data
+from .admin_forms import publish_in_admin
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -82,18 +82,13 @@ def test_a_publish_in_the_admin_refreshes_the_tag_and_topic_it_was_given(
     reader, staff_client, site
 ):
     articles, pages = site
-    data = form_data(staff_client, "/admin/articles/article/add/", form_id="article_form")
-    data.update(
-        title="后台发布的快讯",
-        slug="admin-news",
-        body="<p>正文</p>",
-        status="published",
-        section=str(articles[0].section_id),
-        topics=[str(Topic.objects.get(name="专题一").pk)],
-        **{"taggedarticle_set-TOTAL_FORMS": "1"},
-        **{"taggedarticle_set-0-tag": str(Tag.objects.get(name="乙").pk)},
+    response = publish_in_admin(
+        staff_client,
+        section=articles[0].section,
+        topic=Topic.objects.get(name="专题一"),
+        tag=Tag.objects.get(name="乙"),
     )
-    assert staff_client.post("/admin/articles/article/add/", data).status_code == 302
+    assert response.status_code == 302
 
     assert shows(reader, pages["乙"], "后台发布的快讯")
     assert shows(reader, pages["专题一"], "后台发布的快讯")
