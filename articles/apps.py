@@ -52,7 +52,11 @@ class ArticlesConfig(AppConfig):
         from articles.pagecache.state import watch_events
         from articles.reading.sitemaps import ArticleSitemap
         from articles.reading.taxonomies import TAXONOMIES
+        from articles.search.query import indexed_words
 
+        # First: an article's save rewrites its search_terms when they are out of date, and
+        # the receivers below read them after the save (text_words).
+        search_terms.connect()
         watch_models(
             models.Ad,
             models.AdSpot,
@@ -79,6 +83,7 @@ class ArticlesConfig(AppConfig):
             listed=article_listed(ArticleSitemap.part_path),
             lists_only=article_lists_only,
             terms=terms,
+            text_words=article_words(indexed_words),
         )
         for model, field in (
             (models.ArticleAuthor, "article"),
@@ -100,7 +105,6 @@ class ArticlesConfig(AppConfig):
         watch_models(models.Channel.topics.through, m2m=True)
         watch_events(models.next_scheduled_change)
         post_save.connect(recheck_after_save, sender=models.Article, dispatch_uid="content-issues")
-        search_terms.connect()
         # Every image stored through the media room is registered in the library (MediaImage).
         library.connect(models.MediaImage.objects)
 
@@ -155,6 +159,17 @@ def article_listed(sitemap_part):
         return shown, lambda: (unquote(article.get_absolute_url()), sitemap_part(article))
 
     return listed
+
+
+def article_words(indexed_words):
+    """watch_models()'s text_words() for Article: its labels (they rank it in search) and the
+    words search finds it by, as `stored_in` holds them (indexed_words(), the search's)."""
+
+    def words(article, *, stored_in=None):
+        stored = type(article)._base_manager.using(stored_in or article._state.db or "default")
+        return indexed_words(stored.filter(pk=article.pk))
+
+    return words
 
 
 def article_lists_only(article, *, stored_in=None):

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from articles.pagecache import terms as term_pages
+from articles.pagecache.narrowed import record_text, text_change
 
 GENERATION_KEY = "newsroom:generation"
 SITE_GENERATION_KEY = "newsroom:site-generation"
@@ -143,22 +144,27 @@ def text_version():
     return _first_generation() if value is None else value
 
 
-def _bump_pages(paths, text):
+def _bump_pages(paths, text, change):
     for path in paths:
         _bump(page_version_key(path), timeout=None)
     if text:
-        _bump(TEXT_VERSION_KEY, timeout=None)
+        version = _bump(TEXT_VERSION_KEY, timeout=None)
+        if change is not None and isinstance(version, int):
+            timeout = page_cache_settings()["TIMEOUT"]
+            record_text(version, change, timeout=timeout)
     _mark_changed()
 
 
-def pages_changed(paths, *, text=True):
+def pages_changed(paths, *, text=True, change=None):
     """An edit readers see only on the pages at `paths` and, with text, in articles' text
     elsewhere (search excerpts, feeds, sitemaps): those versions move, now and on commit, as
-    content_changed() moves the generation; every other cached page stays."""
+    content_changed() moves the generation; every other cached page stays. `change`
+    (narrowed.py text_change()) says which articles' text changed, so the search pages and feeds
+    that show none of it stay cached too (pagecache/narrowed.py)."""
     paths = tuple(paths)
-    _bump_pages(paths, text)
+    _bump_pages(paths, text, change)
     if connection.in_atomic_block:
-        transaction.on_commit(partial(_bump_pages, paths, text))
+        transaction.on_commit(partial(_bump_pages, paths, text, change))
 
 
 def _bump_lists(paths, terms):
@@ -225,7 +231,9 @@ def content_changed(**kwargs):
         transaction.on_commit(bump_generation)
 
 
-def watch_models(*models, m2m=False, unseen=None, listed=None, lists_only=None, terms=None):
+def watch_models(
+    *models, m2m=False, unseen=None, listed=None, lists_only=None, terms=None, text_words=None
+):
     """Start a new generation whenever a row of these models is saved or deleted (or, with
     m2m, whenever these many-to-many through tables change).
 
@@ -242,6 +250,10 @@ def watch_models(*models, m2m=False, unseen=None, listed=None, lists_only=None, 
     before and after): what lists, cards and every other page show of the row, and a callable
     giving the paths of its own pages. When the first part is the same before and after, the
     save changed only those pages: pages_changed(paths()) instead of a new generation.
+
+    text_words(instance, *, stored_in) goes with listed(): (what else ranks the row in search,
+    the words search finds it by, or None), as `stored_in` holds them before and after such a
+    save; pages_changed() then records which words the row gained or lost (narrowed.py).
 
     lists_only(instance, *, stored_in=None) narrows every other change to a row readers see
     after it: the paths of the only pages besides the lists that show the row (its article's
@@ -260,7 +272,7 @@ def watch_models(*models, m2m=False, unseen=None, listed=None, lists_only=None, 
         if unseen is None:
             receivers = {"save": content_changed, "delete": content_changed, "m2m": content_changed}
         else:
-            receivers = _unseen_receivers(unseen, listed, lists_only, terms)
+            receivers = _unseen_receivers(unseen, listed, lists_only, terms, text_words)
         if m2m:
             _connect(m2m_changed, receivers["m2m"], model, f"m2m-{label}")
             continue
@@ -276,11 +288,12 @@ def _connect(signal, receiver, model, uid):
     signal.connect(receiver, sender=model, dispatch_uid=uid, weak=False)
 
 
-def _unseen_receivers(unseen, listed=None, lists_only=None, terms=None):
+def _unseen_receivers(unseen, listed=None, lists_only=None, terms=None, text_words=None):
     # What the row was before the write travels on the instance, from pre_* to post_*. A raw
     # save (loaddata) always counts: the row as stored may be anything.
     def before(sender, instance, using, raw=False, **kwargs):
         instance._listed_before = instance._lists_only_before = instance._terms_before = None
+        instance._words_before = None
         if raw:
             instance._unseen_before = None
         elif instance.pk is None:
@@ -289,6 +302,8 @@ def _unseen_receivers(unseen, listed=None, lists_only=None, terms=None):
             instance._unseen_before = unseen(instance, stored_in=using)
             if instance._unseen_before is None and listed is not None:
                 instance._listed_before = listed(instance, stored_in=using)
+                if text_words is not None:
+                    instance._words_before = text_words(instance, stored_in=using)
             if instance._unseen_before is None and lists_only is not None:
                 instance._lists_only_before = lists_only(instance, stored_in=using)
                 if instance._lists_only_before is not None and terms is not None:
@@ -314,13 +329,14 @@ def _unseen_receivers(unseen, listed=None, lists_only=None, terms=None):
         listed_before = instance.__dict__.pop("_listed_before", None)
         lists_only_before = instance.__dict__.pop("_lists_only_before", None)
         terms_before = instance.__dict__.pop("_terms_before", None)
+        words_before = instance.__dict__.pop("_words_before", None)
         # After a partial save the instance may hold values the database does not.
         stored_in = using if update_fields else None
         now = unseen(instance, stored_in=stored_in)
         if was is None and now is None and listed_before is not None:
             shown, paths = listed(instance, stored_in=stored_in)
             if shown == listed_before[0]:
-                pages_changed(paths())
+                pages_changed(paths(), change=text_changed(instance, words_before, using))
                 return
         if was is not None and was == now:
             return  # unseen before and after, the same way
@@ -335,8 +351,17 @@ def _unseen_receivers(unseen, listed=None, lists_only=None, terms=None):
             return
         content_changed()
 
+    def text_changed(instance, before, using):
+        if text_words is None:
+            return None
+        after = text_words(instance, stored_in=using)
+        known = before is not None and after is not None and before[0] == after[0]
+        words = before[1] ^ after[1] if known and None not in (before[1], after[1]) else None
+        return text_change([instance.pk], words)
+
     def deleted(sender, instance, using, **kwargs):
         instance.__dict__.pop("_listed_before", None)
+        instance.__dict__.pop("_words_before", None)
         lists_only_before = instance.__dict__.pop("_lists_only_before", None)
         terms_before = instance.__dict__.pop("_terms_before", None)
         if instance.__dict__.pop("_unseen_before", None) == ():

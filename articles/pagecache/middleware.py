@@ -5,7 +5,8 @@ A page is stored under a key naming the site generation, the next event and its 
 version (articles/pagecache/state.py), so a save or a scheduled moment makes it unreachable at
 once. A page that lists articles (every page but one article's) records the generation too, and
 a page that shows articles' text the text version; it is a miss once either moved
-(pagecache/generation.py, "Page versions", lists_changed()).
+(pagecache/generation.py, "Page versions", lists_changed()), unless the changes since left it
+as it was (pagecache/narrowed.py: term pages, search pages and feeds).
 Pages are answered from the cache twice over: by PageCacheMiddleware inside Django, and before
 Django runs at all by articles/pagecache/fastpath.py, which asks serve_from_cache() the same
 question. A page is keyed by its canonical URL, and a session cookie only counts when it names
@@ -24,7 +25,6 @@ from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 
-from articles.pagecache import terms as term_pages
 from articles.pagecache.canonical import (
     canonical_query,
     canonicalize,
@@ -33,6 +33,7 @@ from articles.pagecache.canonical import (
     version_path,
 )
 from articles.pagecache.generation import new_page_version, page_cache_settings, replica_may_lag
+from articles.pagecache.narrowed import current, restamped
 from articles.pagecache.state import ContentState
 
 # Paths that are never public pages (uploads and previews sit behind a login anyway).
@@ -215,36 +216,6 @@ def _wait_for_render(request, state, key, rendering, options):
     return None
 
 
-def _current(entry, state, *, terms=True):
-    """Whether an entry stored under the page's key still shows what readers should see: the
-    key names the site generation and the page's version; a page listing articles also
-    recorded the generation, and a page showing articles' text the text version, which may
-    have moved since (lists_changed(), pages_changed()). A term's page is current through
-    generations that changed other terms' lists only (pagecache/terms.py)."""
-    generation, text = entry.get("generation"), entry.get("text_version")
-    return (
-        generation is None
-        or generation == state.generation
-        or (
-            terms
-            and "term" in entry
-            and term_pages.unchanged(entry["term"], generation, state.generation)
-        )
-    ) and (text is None or text == state.text_version)
-
-
-def _restamped(key, entry, state):
-    """An entry _current() kept through other terms' changes, stored again under the current
-    generation, so the next reader's check is the plain one."""
-    if entry.get("generation") in (None, state.generation):
-        return entry
-    entry = {**entry, "generation": state.generation}
-    ttl = int(entry["expires_at"] - time.time())
-    if ttl >= 1:
-        cache.set(key, entry, timeout=ttl)
-    return entry
-
-
 def cached_page(request, state, key):
     """The cached answer to `request` as (status, headers, body), or None on a miss.
 
@@ -255,13 +226,13 @@ def cached_page(request, state, key):
     if state.page_version is None:
         return None  # no page was stored for this path yet
     entry = local_pages.get(key)
-    if entry is None or not _current(entry, state, terms=False):
+    if entry is None or not current(entry, state, narrowed=False):
         # Not here, or an older render under the same key: the shared cache may hold the page
         # another request rendered since (a copy kept here must never hide it).
         entry = cache.get(key)
-        if entry is None or not _current(entry, state):
+        if entry is None or not current(entry, state):
             return None
-        entry = _restamped(key, entry, state)
+        entry = restamped(key, entry, state)
         local_pages.put(key, entry, limit=page_cache_settings()["LOCAL_BYTES"])
     etag = _etag(key, entry)
     max_age = int(state.seconds_left(limit=page_cache_settings()["PROXY_MAX_AGE"]))
@@ -378,6 +349,8 @@ class PageCacheMiddleware:
                 entry["term"] = request.page_term
         if getattr(request, "shows_article_text", False):
             entry["text_version"] = state.text_version
+            if getattr(request, "page_text_scope", None) is not None:
+                entry["text_scope"] = request.page_text_scope
         if (
             ttl >= 1
             and request.method == "GET"

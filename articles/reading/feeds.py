@@ -15,6 +15,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from articles.models import Article
+from articles.pagecache.narrowed import text_scope
 from articles.querysets import LIST_PAGE_UNSHOWN
 from articles.reading.labels import attach_labels
 from articles.reading.site_url import absolute_url, site_root
@@ -144,8 +145,9 @@ class LatestArticlesFeed(Feed):
         articles = self.narrow(Article.objects.published(), obj)
         # The body is shown; the other columns no list shows are left out (for_list_page()).
         rows = articles.for_cards().defer("search_document", "extra", *LIST_PAGE_UNSHOWN)
-        newest = rows.order_by("-published_at", "-pk")[:FEED_SIZE]
-        return attach_labels(newest)
+        newest = attach_labels(rows.order_by("-published_at", "-pk")[:FEED_SIZE])
+        self.listed = [article.pk for article in newest]
+        return newest
 
     def item_title(self, item):
         return item.title
@@ -193,6 +195,8 @@ class LatestArticlesFeed(Feed):
     def get_feed(self, obj, request):
         """Readers fetch feeds out of context: make the body's and enclosures' URLs absolute."""
         feed = super().get_feed(obj, request)
+        # A text edit to an article it does not list leaves it cached (pagecache/narrowed.py).
+        request.page_text_scope = text_scope(self.listed)
         for item in feed.items:
             if item.get("content"):
                 item["content"] = _ROOT_RELATIVE.sub(rf'\1{self.root}\2"', item["content"])

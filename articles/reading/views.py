@@ -16,6 +16,7 @@ from articles.models import Article
 from articles.pagecache.canonical import list_value
 from articles.pagecache.generation import shows_article_text, shows_one_article
 from articles.pagecache.middleware import keep_page_until
+from articles.pagecache.narrowed import text_scope
 from articles.pagecache.terms import term_key
 from articles.portal.channels import channels_by_section
 from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
@@ -233,6 +234,10 @@ class SearchView(ListView):
         for article in context["articles"]:
             article.title_highlighted = highlighting.highlight(article.title, self.query)
             article.excerpt = highlighting.result_excerpt(article, self.query)
+        # A text edit elsewhere leaves this page cached unless it changes a match for these
+        # words (pagecache/narrowed.py).
+        shown = [article.pk for article in context["articles"]]
+        self.request.page_text_scope = text_scope(shown, search.query_terms(self.query))
         return context
 
 

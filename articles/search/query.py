@@ -20,14 +20,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Case,
     DateTimeField,
     Expression,
     ExpressionWrapper,
     F,
+    Func,
     Q,
+    TextField,
     Value,
     When,
 )
@@ -94,6 +96,20 @@ class StoredVector(Expression):
         column.set_attributes_from_name("search_vector")
         column.model = query.model  # never added to the model, but hashing a Col asks for it
         return Col(query.get_initial_alias(), column, output_field=column)
+
+
+def indexed_words(rows):
+    """(search_terms, the words the search index holds) of the one article in `rows`, as the
+    database stores them: what the search matches a query's words against, on PostgreSQL; the
+    words are None on SQLite, where any substring of the text matches, and (None, None) when
+    there is no such row."""
+    if connections[rows.db].vendor != "postgresql":
+        return (rows.values_list("search_terms", flat=True).first(), None)
+    from django.contrib.postgres.fields import ArrayField
+
+    words = Func(StoredVector(), function="tsvector_to_array", output_field=ArrayField(TextField()))
+    row = rows.annotate(words=words).values_list("search_terms", "words").first()
+    return (row[0], frozenset(row[1])) if row else (None, None)
 
 
 def _all_in(field, terms):

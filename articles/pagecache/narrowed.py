@@ -1,0 +1,124 @@
+"""Whether a stored page is still current after changes that moved what it is keyed by, but
+left it as it was: term pages (terms.py) and the pages that show articles' text.
+
+A text edit (pages_changed() with text) moves the text version, which every page marked
+shows_article_text() records: search pages, feeds, sitemaps. A typo fixed in one article's
+body changes few of them: a feed only if it lists that article, a search page only if it shows
+that article or the article's match for the page's words changed. So each text version also
+records what its edit changed (record_text()): the articles, and on PostgreSQL the words of
+the search index that the article gained or lost, or None when that cannot be told (SQLite,
+whose search matches any substring; a change to the article's labels, which rank results). A
+page rendered with a text scope (text_scope()) stays current through text versions that were
+all recorded and none of which touched it (text_unchanged()); then it is stored again under
+the current versions (restamped()).
+
+Anything not recorded (a record evicted or not yet written, more than MAX_STEPS versions,
+a page without a scope) is a change, so a failing or flushed cache only costs renders.
+"""
+
+import time
+
+from django.core.cache import cache
+
+from articles.pagecache import terms as term_pages
+
+MAX_STEPS = 64
+# Past this many changed words a record keeps None (any search page counts as touched).
+MAX_WORDS = 2000
+
+
+def _text_record_key(version):
+    return f"newsroom:text-changed:{version}"
+
+
+def text_change(article_ids, words=None):
+    """What a text edit changed, for record_text(): the articles whose text (body, update time)
+    changed and the search-index words they gained or lost, None when unknown."""
+    words = None if words is None or len(words) > MAX_WORDS else sorted(words)
+    return {"ids": sorted(article_ids), "words": words}
+
+
+def record_text(version, change, *, timeout):
+    """Text version `version` is the edit text_change() describes, and nothing else."""
+    cache.set(_text_record_key(version), change, timeout=timeout)
+
+
+def text_scope(article_ids, query_words=None):
+    """What a page marked shows_article_text() depends on, for request.page_text_scope: the
+    text of the articles it shows and, for a search page, which articles match its words
+    (query_words: the words the search looked for; None for a page whose articles do not
+    depend on text, such as a feed)."""
+    scope = {"ids": sorted(article_ids)}
+    if query_words is not None:
+        scope["query"] = " ".join(word.casefold() for word in query_words)
+    return scope
+
+
+def _touches(change, scope):
+    if not set(change["ids"]).isdisjoint(scope["ids"]):
+        return True
+    if "query" not in scope:
+        return False
+    if change["words"] is None:
+        return True
+    # A query word is matched against the index's words as PostgreSQL parses it (split on
+    # its punctuation, lowercased): each of those is part of the query, so a changed word
+    # inside the query is a match that may have come or gone. Broader than exact, never less.
+    query = scope["query"]
+    return any(word.casefold() in query for word in change["words"])
+
+
+def text_unchanged(scope, since, now):
+    """Whether a page with this text scope shows the same at text version `now` as at `since`:
+    every version in between was recorded and none touches the scope."""
+    steps = now - since
+    if not 0 < steps <= MAX_STEPS:
+        return False
+    keys = [_text_record_key(version) for version in range(since + 1, now + 1)]
+    found = cache.get_many(keys)
+    return len(found) == len(keys) and not any(_touches(c, scope) for c in found.values())
+
+
+def current(entry, state, *, narrowed=True):
+    """Whether an entry stored under the page's key still shows what readers should see: the
+    key names the site generation and the page's version; a page listing articles also
+    recorded the generation, and a page showing articles' text the text version, which may
+    have moved since (lists_changed(), pages_changed()). narrowed=True also asks the shared
+    cache whether those moves left the page as it was: a term's page through generations that
+    changed other terms' lists only, a page with a text scope through edits it does not show."""
+    generation, text = entry.get("generation"), entry.get("text_version")
+    lists_same = (
+        generation is None
+        or generation == state.generation
+        or (
+            narrowed
+            and "term" in entry
+            and term_pages.unchanged(entry["term"], generation, state.generation)
+        )
+    )
+    return lists_same and (
+        text is None
+        or text == state.text_version
+        or (
+            narrowed
+            and "text_scope" in entry
+            and text_unchanged(entry["text_scope"], text, state.text_version)
+        )
+    )
+
+
+def restamped(key, entry, state):
+    """An entry current() kept through changes it does not show, stored again under the
+    current generation and text version, so the next reader's check is the plain one."""
+    stamps = {
+        name: now
+        for name, now in (("generation", state.generation), ("text_version", state.text_version))
+        if entry.get(name) not in (None, now)
+    }
+    if not stamps:
+        return entry
+    entry = {**entry, **stamps}
+    ttl = int(entry["expires_at"] - time.time())
+    if ttl >= 1:
+        cache.set(key, entry, timeout=ttl)
+    return entry
