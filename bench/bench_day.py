@@ -839,6 +839,7 @@ def main():
     for mode in MODES:
         results.setdefault(mode, []).append(run_mode(mode, info, mix_file, script, run_id))
     kept = MEDIA_ROOT.parent / "gunicorn.log"
+    kept.parent.mkdir(parents=True, exist_ok=True)  # a database seeded by another checkout
     kept.write_bytes(log_path.read_bytes())
     lines = log_path.read_text(errors="replace").splitlines()
     tracebacks = sum("Traceback" in line for line in lines)

@@ -6,8 +6,10 @@ import datetime
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.test.utils import CaptureQueriesContext
+from django.utils import dateformat, timezone
 from django.utils.http import http_date
 
 from articles.models import Article
@@ -82,6 +84,29 @@ def test_each_page_of_a_part_lists_its_own_articles(client, site, monkeypatch):
     assert client.get("/sitemap-articles.xml?p=3").status_code == 404
     assert client.get("/sitemap-articles.xml?p=x").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
+
+
+def test_the_index_names_every_page_of_each_part_and_counts_each_once(
+    client, site, make_article, monkeypatch
+):
+    monkeypatch.setattr(ArticleSitemap, "limit", 3)
+    make_article(title="带标签的", tags=["元宇宙"], authors=["林晓舟"])
+    with CaptureQueriesContext(connection) as queries:
+        index = client.get("/sitemap.xml").content.decode()
+    counted = [
+        query["sql"].split(" FROM ", 1)[1].split(" ", 1)[0]
+        for query in queries
+        if query["sql"].startswith("SELECT COUNT(")
+    ]
+    assert '"articles_tag"' in counted
+    assert len(counted) == len(set(counted)), counted  # no sitemap counted twice
+    assert f"{ROOT}/sitemap-articles.xml</loc>" in index
+    assert f"{ROOT}/sitemap-articles.xml?p=2</loc>" in index
+    assert f"{ROOT}/sitemap-tags.xml</loc>" in index
+    assert "?p=3" not in index  # 5 articles, 3 a page
+    newest = max(max(a.updated_at, a.published_at) for a in visible_articles())
+    lastmod = dateformat.format(timezone.localtime(newest), "c")
+    assert index.count(f"<lastmod>{lastmod}</lastmod>") == 2  # the articles' parts
 
 
 def test_urlset_xml_writes_what_the_template_writes_for_any_entry():

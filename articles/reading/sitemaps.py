@@ -2,6 +2,7 @@
 ArticleSitemap.limit, the taxonomy and author pages that list them, fixed pages."""
 
 import datetime
+import math
 from html import escape
 from urllib.parse import quote, urlsplit
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem, x_robots_tag
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Greatest
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
@@ -110,8 +111,17 @@ class ArticleSitemap(SiteSitemap):
 
     def get_latest_lastmod(self):
         """For the index, in one statement (Django's default reads every article)."""
-        latest = self.items().aggregate(updated=Max("updated_at"), published=Max("published_at"))
-        return max(filter(None, latest.values()), default=None)
+        return self.count_and_latest()[1]
+
+    def count_and_latest(self):
+        """(visible articles, their latest update or publish time), in one statement: what
+        the index shows of this sitemap."""
+        found = self.items().aggregate(
+            count=Count("pk"), updated=Max("updated_at"), published=Max("published_at")
+        )
+        return found["count"], max(
+            filter(None, (found["updated"], found["published"])), default=None
+        )
 
 
 class TaxonomySitemap(SiteSitemap):
@@ -195,14 +205,18 @@ def sitemap_index(request):
     root = site_root(request)
     parts = []
     for part, site in sitemaps_for(request).items():
-        if not site.paginator.count:
+        # Django's Sitemap.paginator is a new Paginator, and a new COUNT, at every use.
+        if isinstance(site, ArticleSitemap):
+            count, lastmod = site.count_and_latest()
+        else:
+            count, lastmod = site.paginator.count, None
+        if not count:
             continue
         url = root + reverse("sitemap-part", kwargs={"section": part})
-        lastmod = site.get_latest_lastmod() if isinstance(site, ArticleSitemap) else None
         parts.append(SitemapIndexItem(url, lastmod))
         parts += [
             SitemapIndexItem(f"{url}?p={page}", lastmod)
-            for page in range(2, site.paginator.num_pages + 1)
+            for page in range(2, math.ceil(count / site.limit) + 1)
         ]
     return TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": parts}, content_type="application/xml"
