@@ -48,8 +48,8 @@ class ArticlesConfig(AppConfig):
         from articles.hugo.issues import recheck_after_save
         from articles.media import library
         from articles.models import search_terms
-        from articles.pagecache.generation import watch_models
         from articles.pagecache.state import watch_events
+        from articles.pagecache.watch import watch_models
         from articles.reading.sitemaps import ArticleSitemap
         from articles.reading.taxonomies import TAXONOMIES
         from articles.search.query import indexed_words
@@ -77,13 +77,14 @@ class ArticlesConfig(AppConfig):
         # lists_only(), docs/ARCHITECTURE.md "Dependency keys".
         # ...and of those lists, only its own tags', topics' and authors' pages: terms.
         terms = article_terms([(t.name, t.article_field) for t in TAXONOMIES if t.term_pages])
+        words = article_words(indexed_words)
         watch_models(
             models.Article,
             unseen=article_unseen,
             listed=article_listed(ArticleSitemap.part_path),
             lists_only=article_lists_only,
             terms=terms,
-            text_words=article_words(indexed_words),
+            text_words=words,
         )
         for model, field in (
             (models.ArticleAuthor, "article"),
@@ -94,6 +95,7 @@ class ArticlesConfig(AppConfig):
                 unseen=relation_unseen(field),
                 lists_only=by_article(field, article_lists_only),
                 terms=by_article(field, terms),
+                text_words=by_article(field, words),
             )
         watch_models(
             models.Article.topics.through,
@@ -101,6 +103,7 @@ class ArticlesConfig(AppConfig):
             unseen=article_unseen,
             lists_only=article_lists_only,
             terms=terms,
+            text_words=words,
         )
         watch_models(models.Channel.topics.through, m2m=True)
         watch_events(models.next_scheduled_change)
@@ -128,7 +131,7 @@ def _stored_schedule(article_model, pk, using):
 
 
 def article_unseen(article, *, stored_in=None):
-    """pagecache.generation.watch_models()'s unseen() for Article."""
+    """pagecache.watch.watch_models()'s unseen() for Article."""
     if stored_in is not None:
         return _stored_schedule(type(article), article.pk, stored_in)
     return _schedule(type(article), [getattr(article, name) for name in _SCHEDULE_FIELDS])
@@ -143,7 +146,7 @@ def _listed_fields(article_model):
 
 
 def article_listed(sitemap_part):
-    """pagecache.generation.watch_models()'s listed() for Article: the fields other pages show
+    """pagecache.watch.watch_models()'s listed() for Article: the fields other pages show
     (as stored in `stored_in`, else as the instance holds them) and what gives the paths of its
     pages: its own and the sitemap part listing it with its update time, sitemap_part(article)
     (ArticleSitemap.part_path, a COUNT: only asked for after a save that needs it)."""
@@ -162,12 +165,13 @@ def article_listed(sitemap_part):
 
 
 def article_words(indexed_words):
-    """watch_models()'s text_words() for Article: its labels (they rank it in search) and the
-    words search finds it by, as `stored_in` holds them (indexed_words(), the search's)."""
+    """watch_models()'s text_words() for Article: its id, its labels (they rank it in search)
+    and the words search finds it by, as `stored_in` holds them (indexed_words(), the
+    search's)."""
 
     def words(article, *, stored_in=None):
         stored = type(article)._base_manager.using(stored_in or article._state.db or "default")
-        return indexed_words(stored.filter(pk=article.pk))
+        return (article.pk, *indexed_words(stored.filter(pk=article.pk)))
 
     return words
 
@@ -225,8 +229,8 @@ def article_terms(term_fields):
 
 
 def by_article(field, judge):
-    """A watch_models() callable (lists_only(), terms()) for a row of an article's byline or
-    tags: judge(), Article's own, asked of the row's article."""
+    """A watch_models() callable (lists_only(), terms(), text_words()) for a row of an
+    article's byline or tags: judge(), Article's own, asked of the row's article."""
 
     def judged(row, *, stored_in=None):
         article_model = row._meta.get_field(field).related_model

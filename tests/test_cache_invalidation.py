@@ -1,5 +1,5 @@
 """Saves readers cannot see touch nothing readers see; every save they can see still shows at
-once (articles/apps.py, articles/pagecache/generation.py: watch_models(unseen=...))."""
+once (articles/apps.py, articles/pagecache/watch.py: watch_models(unseen=...))."""
 
 import time
 from datetime import timedelta

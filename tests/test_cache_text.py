@@ -13,13 +13,15 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from articles.models import Article
+from articles.models import Article, Author, Section, Tag, Topic
 from articles.pagecache import narrowed
-from articles.pagecache.generation import text_version
+from articles.pagecache.generation import bump_generation, text_version
 from articles.reading import feeds, views
 
-from .admin_forms import form_data
+from .admin_forms import form_data, publish_in_admin
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -128,6 +130,69 @@ def test_an_edit_that_brings_out_of_date_labels_up_to_date_refreshes_the_search_
     assert "找到 3 篇" in rendered(reader, SEARCH)
 
 
+def publish(make_article, body, **relations):
+    return make_article(
+        title="最新快讯",
+        body=body,
+        published_at=timezone.now() - timedelta(seconds=1),
+        **relations,
+    )
+
+
+def recache(reader, *urls):
+    """After new tags, authors or sections (they show on every page: a new generation)."""
+    for url in urls:
+        reader.get(url)
+        assert cached(reader, url), url
+
+
+def test_a_publish_without_the_words_keeps_the_search_page_on_postgresql_only(
+    reader, site, make_article
+):
+    Tag.objects.create(name="游戏", slug="game")
+    Author.objects.create(name="编辑部", slug="desk")
+    recache(reader, SEARCH, FEED)
+
+    publish(make_article, "<p>今天的游戏新闻。</p>", tags=["游戏"], authors=["编辑部"])
+
+    assert cached(reader, SEARCH) is POSTGRES
+    assert "最新快讯" in rendered(reader, FEED)
+
+
+def test_a_publish_with_the_words_refreshes_the_search_page(reader, site, make_article):
+    publish(make_article, "<p>今天的钱包新闻。</p>")
+
+    assert "最新快讯" in rendered(reader, SEARCH)
+
+
+def test_the_newest_article_given_a_tag_named_like_the_words_refreshes_the_search_page(
+    reader, site, make_article
+):
+    """Its labels are words search finds it by: the tag's name is one of the words it gained."""
+    tag = Tag.objects.create(name="钱包", slug="wallet")
+    newest = publish(make_article, "<p>今天的游戏新闻。</p>")
+    recache(reader, SEARCH)
+
+    newest.tags.add(tag)
+
+    assert "最新快讯" in rendered(reader, SEARCH)
+
+
+def test_an_admin_publish_without_the_words_keeps_the_search_page(reader, staff_client, site):
+    section = Section.objects.create(name="资讯", slug="news")
+    Article.objects.filter(pk=site["older other"].pk).update(section=section)
+    topic = Topic.objects.create(name="专题", slug="topic")
+    tag = Tag.objects.create(name="游戏", slug="game")
+    bump_generation()  # after update(), which sends no signal
+    recache(reader, SEARCH, FEED)
+
+    response = publish_in_admin(staff_client, section=section, topic=topic, tag=tag)
+    assert response.status_code == 302
+
+    assert cached(reader, SEARCH) is POSTGRES
+    assert "后台发布的快讯" in rendered(reader, FEED)
+
+
 def test_a_lost_record_refreshes_every_page_showing_text(reader, site):
     before = text_version()
     edit(site["older other"], "玩家很多", "玩家不少")
@@ -137,16 +202,42 @@ def test_a_lost_record_refreshes_every_page_showing_text(reader, site):
     assert not cached(reader, FEED)
 
 
-def test_a_search_page_is_touched_by_a_changed_word_inside_its_query():
-    scope = narrowed.text_scope([1, 2], ["Web3", "钱包"])
+def test_a_search_page_is_touched_by_the_words_its_query_looks_for():
+    scope = narrowed.text_scope([1, 2], ["Web3.0", "钱包", "数字藏品2024"])
 
-    assert narrowed._touches(narrowed.text_change([3], {"web3"}), scope)
-    assert narrowed._touches(narrowed.text_change([3], {"钱"}), scope)  # a part of a word
-    assert narrowed._touches(narrowed.text_change([2], set()), scope)  # a shown article
-    assert narrowed._touches(narrowed.text_change([3], None), scope)  # words unknown
-    assert not narrowed._touches(narrowed.text_change([3], {"游戏", "web2"}), scope)
-    too_many = {f"w{n}" for n in range(narrowed.MAX_WORDS + 1)}
-    assert narrowed._touches(narrowed.text_change([3], too_many), scope)
+    def touches(words, ids=(3,)):
+        return narrowed._touches(narrowed.text_change(ids, words), scope)
+
+    assert touches({"web3.0"}) and touches({"钱包"}) and touches({"数字藏品2024"})
+    assert touches({"web"}) and touches({"b3"}) and touches({"数字藏品"})  # parts it may split
+    assert not touches({"钱", "数字", "藏品", "游戏", "web2", "的"})  # not a word it looks for
+    assert touches(set(), ids=(2,))  # an article the page shows
+    assert touches(None)  # words unknown
+    assert touches({f"w{n}" for n in range(narrowed.MAX_WORDS + 1)})  # too many to keep
     feed = narrowed.text_scope([1, 2])
     assert not narrowed._touches(narrowed.text_change([3], None), feed)
     assert narrowed._touches(narrowed.text_change([1], set()), feed)
+
+
+QUERY_TEXT = st.lists(
+    st.sampled_from(
+        [*"aBz09元宇宙钱包数字é-._@/:'+&|!#%$ ", "Web3", "2024年", "covid-19", "Ⅻ²", "ｗｅｂ", "〇"]
+    ),
+    max_size=10,
+).map("".join)
+
+
+@pytest.mark.skipif(not POSTGRES, reason="PostgreSQL's own parser")
+@given(words=st.lists(QUERY_TEXT, min_size=1, max_size=4))
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_every_word_postgresql_looks_for_touches_the_search_page(words):
+    """What the scope assumes of PostgreSQL's parser, asked of PostgreSQL: every word it
+    makes of a query (as the search sends it, the words joined by spaces) touches the page."""
+    scope = narrowed.text_scope([1], words)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tsvector_to_array(to_tsvector('simple', %s))", [" ".join(words)])
+        looked_for = cursor.fetchone()[0]
+    for word in looked_for:
+        assert narrowed._touches(narrowed.text_change([2], {word}), scope), (words, word)

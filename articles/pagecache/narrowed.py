@@ -16,6 +16,7 @@ Anything not recorded (a record evicted or not yet written, more than MAX_STEPS 
 a page without a scope) is a change, so a failing or flushed cache only costs renders.
 """
 
+import re
 import time
 
 from django.core.cache import cache
@@ -50,22 +51,39 @@ def text_scope(article_ids, query_words=None):
     depend on text, such as a feed)."""
     scope = {"ids": sorted(article_ids)}
     if query_words is not None:
-        scope["query"] = " ".join(word.casefold() for word in query_words)
+        query = " ".join(word.casefold() for word in query_words)
+        scope["query"] = query
+        scope["runs"] = sorted(set(_CHINESE.findall(query)))
     return scope
 
 
+# Chinese characters (CJK unified ideographs): letters to PostgreSQL's parser in every locale,
+# so it never splits a run of them, while it may split a run of Latin letters and digits
+# ("+0a0" gives "a0": tests/test_cache_text.py asks PostgreSQL).
+_CHINESE = re.compile(r"[\u4e00-\u9fff]+")
+
+
 def _touches(change, scope):
+    """Whether the change can show on a page with this scope: it is to an article the page
+    shows, or, on a search page, it gave or took a word the search looks for.
+
+    The query is matched against the index's words as PostgreSQL parses it: split on spaces,
+    punctuation and some changes between letters and digits, lowercased. So each word it looks
+    for is a part of the query, and one of Chinese characters only is a whole run of them
+    (scope["runs"]): a common one-character word of a Chinese article does not touch every
+    Chinese query. Broader than exact, never narrower."""
     if not set(change["ids"]).isdisjoint(scope["ids"]):
         return True
     if "query" not in scope:
         return False
     if change["words"] is None:
         return True
-    # A query word is matched against the index's words as PostgreSQL parses it (split on
-    # its punctuation, lowercased): each of those is part of the query, so a changed word
-    # inside the query is a match that may have come or gone. Broader than exact, never less.
-    query = scope["query"]
-    return any(word.casefold() in query for word in change["words"])
+    runs = set(scope["runs"])
+    for word in map(str.casefold, change["words"]):
+        looked_for = word in runs if _CHINESE.fullmatch(word) else word in scope["query"]
+        if looked_for:
+            return True
+    return False
 
 
 def text_unchanged(scope, since, now):
@@ -79,6 +97,20 @@ def text_unchanged(scope, since, now):
     return len(found) == len(keys) and not any(_touches(c, scope) for c in found.values())
 
 
+def _lists_unchanged(entry, since, now):
+    """A term page through changes to other terms' lists; a search page through changes,
+    recorded with their article and its words, that it cannot show (terms.records())."""
+    if "term" in entry:
+        return term_pages.unchanged(entry["term"], since, now)
+    scope = entry.get("text_scope")
+    if scope is None or "query" not in scope:
+        return False
+    found = term_pages.records(since, now)
+    return found is not None and not any(
+        record["text"] is None or _touches(record["text"], scope) for record in found
+    )
+
+
 def current(entry, state, *, narrowed=True):
     """Whether an entry stored under the page's key still shows what readers should see: the
     key names the site generation and the page's version; a page listing articles also
@@ -90,11 +122,7 @@ def current(entry, state, *, narrowed=True):
     lists_same = (
         generation is None
         or generation == state.generation
-        or (
-            narrowed
-            and "term" in entry
-            and term_pages.unchanged(entry["term"], generation, state.generation)
-        )
+        or (narrowed and _lists_unchanged(entry, generation, state.generation))
     )
     return lists_same and (
         text is None

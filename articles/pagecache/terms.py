@@ -8,6 +8,9 @@ generation is still current when every generation since was recorded and none na
 (unchanged()): the other tag pages of a 10,000-article site stay cached through a publish
 instead of being rendered again, each, by the next reader.
 
+The same records say which article the change was to and the search words it had before
+and after it, so search pages that cannot show it stay cached too (narrowed.py).
+
 Anything not recorded (a save that moved the generation for every page, a record evicted or
 not yet written, more than MAX_STEPS generations) counts as a change to every term, so a
 failing or flushed cache only costs renders.
@@ -22,9 +25,11 @@ def _record_key(generation):
     return f"newsroom:lists-changed:{generation}"
 
 
-def record(generation, terms, *, timeout):
-    """Generation `generation` changed the lists of `terms` (term keys, term_key()) only."""
-    cache.set(_record_key(generation), sorted(terms), timeout=timeout)
+def record(generation, terms, *, timeout, text=None):
+    """Generation `generation` changed the lists of `terms` (term keys, term_key(); None: of
+    every term) and, with `text` (narrowed.text_change()), no article but those it names."""
+    value = {"terms": None if terms is None else sorted(terms), "text": text}
+    cache.set(_record_key(generation), value, timeout=timeout)
 
 
 def term_key(taxonomy, pk):
@@ -32,12 +37,23 @@ def term_key(taxonomy, pk):
     return f"{taxonomy}:{pk}"
 
 
+def records(since, now):
+    """The records of every generation after `since` up to `now`, oldest first; None when
+    one is missing or there are more than MAX_STEPS."""
+    steps = now - since
+    if not 0 < steps <= MAX_STEPS:
+        return None
+    keys = [_record_key(generation) for generation in range(since + 1, now + 1)]
+    found = cache.get_many(keys)
+    entries = [found.get(key) for key in keys]
+    # A record of another shape (written by an older release during a deploy) is unknown too.
+    return entries if all(isinstance(entry, dict) for entry in entries) else None
+
+
 def unchanged(term, since, now):
     """Whether the lists of `term` are the same at generation `now` as at `since`: every
     generation in between was recorded and none names `term`."""
-    steps = now - since
-    if not 0 < steps <= MAX_STEPS:
-        return False
-    keys = [_record_key(generation) for generation in range(since + 1, now + 1)]
-    found = cache.get_many(keys)
-    return len(found) == len(keys) and not any(term in terms for terms in found.values())
+    found = records(since, now)
+    return found is not None and not any(
+        entry["terms"] is None or term in entry["terms"] for entry in found
+    )
