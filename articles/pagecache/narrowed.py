@@ -57,9 +57,9 @@ def text_scope(article_ids, query_words=None):
     return scope
 
 
-# Chinese characters (CJK unified ideographs): letters to PostgreSQL's parser in every locale,
-# so it never splits a run of them, while it may split a run of Latin letters and digits
-# ("+0a0" gives "a0": tests/test_cache_text.py asks PostgreSQL).
+# Chinese characters (CJK unified ideographs): letters to PostgreSQL's parser in the UTF-8
+# locales Chinese search runs in, so it never splits a run of them, while it may split a run of
+# Latin letters and digits ("+0a0" gives "a0"). tests/test_cache_text.py asks the server.
 _CHINESE = re.compile(r"[\u4e00-\u9fff]+")
 
 
@@ -78,9 +78,10 @@ def _touches(change, scope):
         return False
     if change["words"] is None:
         return True
-    runs = set(scope["runs"])
+    runs = set(scope.get("runs", ()))
     for word in map(str.casefold, change["words"]):
-        looked_for = word in runs if _CHINESE.fullmatch(word) else word in scope["query"]
+        chinese = "runs" in scope and _CHINESE.fullmatch(word)
+        looked_for = word in runs if chinese else word in scope["query"]
         if looked_for:
             return True
     return False
