@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, connections
 from django.db.models import (
     Case,
@@ -287,10 +288,23 @@ def newest_ranked(queryset, query, *, trace=None):
         found = candidates(queryset, query, since=start, walk=how in ("walk", "database"))
         if trace is not None:
             trace.append((how, size, found))
-        rows = list(found)
+        rows = _plain_rows(found)
         if how != "window" or len(rows) >= MAX_CANDIDATES:
             return rows
         share, after = len(rows) / (size * MAX_CANDIDATES), size
+
+
+def _plain_rows(rows):
+    """The (pk, rank) tuples of a candidates() query as the database driver gives them: both
+    are integers, and Django's row iterator would pass each of up to 1,000 rows through its
+    converters (about 1 ms of CPU a search)."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # queryset.none(): a query without words
+        return []
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def search(queryset, query):
