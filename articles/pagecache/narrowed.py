@@ -12,7 +12,7 @@ page rendered with a text scope (text_scope()) stays current through text versio
 all recorded and none of which touched it (text_unchanged()); then it is stored again under
 the current versions (restamped()).
 
-Anything not recorded (a record evicted or not yet written, more than MAX_STEPS versions,
+Anything not recorded (a record evicted or not yet written, more than terms.MAX_STEPS versions,
 a page without a scope) is a change, so a failing or flushed cache only costs renders.
 """
 
@@ -23,7 +23,6 @@ from django.core.cache import cache
 
 from articles.pagecache import terms as term_pages
 
-MAX_STEPS = 64
 # Past this many changed words a record keeps None (any search page counts as touched).
 MAX_WORDS = 2000
 
@@ -90,12 +89,8 @@ def _touches(change, scope):
 def text_unchanged(scope, since, now):
     """Whether a page with this text scope shows the same at text version `now` as at `since`:
     every version in between was recorded and none touches the scope."""
-    steps = now - since
-    if not 0 < steps <= MAX_STEPS:
-        return False
-    keys = [_text_record_key(version) for version in range(since + 1, now + 1)]
-    found = cache.get_many(keys)
-    return len(found) == len(keys) and not any(_touches(c, scope) for c in found.values())
+    found = term_pages.recorded(_text_record_key, since, now)
+    return found is not None and not any(_touches(change, scope) for change in found)
 
 
 def _lists_unchanged(entry, since, now):

@@ -37,17 +37,22 @@ def term_key(taxonomy, pk):
     return f"{taxonomy}:{pk}"
 
 
-def records(since, now):
-    """The records of every generation after `since` up to `now`, oldest first; None when
-    one is missing or there are more than MAX_STEPS."""
+def recorded(record_key, since, now):
+    """The records record_key(n) of every step n after `since` up to `now` (generations, text
+    versions), oldest first; None when one is missing or there are more than MAX_STEPS."""
     steps = now - since
     if not 0 < steps <= MAX_STEPS:
         return None
-    keys = [_record_key(generation) for generation in range(since + 1, now + 1)]
+    keys = [record_key(step) for step in range(since + 1, now + 1)]
     found = cache.get_many(keys)
     entries = [found.get(key) for key in keys]
     # A record of another shape (written by an older release during a deploy) is unknown too.
     return entries if all(isinstance(entry, dict) for entry in entries) else None
+
+
+def records(since, now):
+    """recorded() of the generations after `since` up to `now`."""
+    return recorded(_record_key, since, now)
 
 
 def unchanged(term, since, now):

@@ -101,11 +101,11 @@ class StoredVector(Expression):
 
 def indexed_words(rows):
     """(search_terms, the words the search index holds) of the one article in `rows`, as the
-    database stores them: what the search matches a query's words against, on PostgreSQL; the
-    words are None on SQLite, where any substring of the text matches, and (None, None) when
-    there is no such row."""
+    database stores them: what the search matches a query's words against, on PostgreSQL.
+    (None, None) when there is no such row, and on SQLite, where any substring of the text
+    matches: no words can be told, so nothing is read."""
     if connections[rows.db].vendor != "postgresql":
-        return (rows.values_list("search_terms", flat=True).first(), None)
+        return (None, None)
     from django.contrib.postgres.fields import ArrayField
 
     words = Func(StoredVector(), function="tsvector_to_array", output_field=ArrayField(TextField()))
@@ -298,8 +298,8 @@ def _plain_rows(rows):
     """The (pk, rank) tuples of a candidates() query as the database driver gives them: both
     are integers, and Django's row iterator would pass each of up to 1,000 rows through its
     converters (about 1 ms of CPU a search)."""
-    try:
-        sql, params = rows.query.sql_with_params()
+    try:  # compiled for the database it runs on (sql_with_params() takes the default one)
+        sql, params = rows.query.get_compiler(using=rows.db).as_sql()
     except EmptyResultSet:  # queryset.none(): a query without words
         return []
     with connections[rows.db].cursor() as cursor:
