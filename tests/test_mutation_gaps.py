@@ -165,6 +165,9 @@ def test_srcset_candidates_are_parsed_as_browsers_do(srcset, kept):
         ", ",
         "javascript:alert(1) 2x",
         "/a.png 1x, data:image/png;base64,AAAA 2x",
+        "java\tscript:alert(1)",  # the URL "java" and a descriptor that is none
+        "/a.png 1x, /b.png big",
+        "/a.png 2y",
     ],
 )
 def test_a_srcset_with_one_bad_candidate_is_dropped_whole(srcset):

@@ -257,12 +257,19 @@ def iframe_src_allowed(src):
     return url if host in settings.SANITIZER_IFRAME_HOSTS else None
 
 
+# A candidate's descriptors: a width ("480w"), a density ("2x", "1.5x") or a height ("50h").
+_SRCSET_DESCRIPTOR = re.compile(r"\d+[wh]|(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?x")
+
+
 def safe_srcset(value):
-    """A srcset whose every candidate URL passes safe_url(), re-serialised; else None."""
+    """A srcset whose every candidate URL passes safe_url() and whose every descriptor is one
+    (a browser drops a candidate with any other: "java<TAB>script:alert(1)" is the URL "java"
+    and the descriptor "script:alert(1)", which would read as a javascript: URL once the tab
+    became a space), re-serialised; else None."""
     candidates = []
     for url, descriptor in _srcset_candidates(value):
         kept = safe_url(url)
-        if not kept:
+        if not kept or not all(_SRCSET_DESCRIPTOR.fullmatch(d) for d in descriptor.split()):
             return None
         candidates.append(f"{kept} {descriptor}" if descriptor else kept)
     return ", ".join(candidates) or None
