@@ -2,7 +2,7 @@
 
 The direction of dependencies (an arrow means "may import"; tests/test_architecture.py keeps it):
 
-    templatetags, management, demo, urls, apps   -> anything below
+    jinja, management, demo, urls, apps   -> anything below
     admin     -> hugo, editorial, curation, models, text, media
     reading   -> search, curation, audience, models, pagecache, text, media
     audience  -> models, pagecache

@@ -1,6 +1,7 @@
 """Do readers get the same pages? Render every public page type, in every language, and save or
-compare the HTML (whitespace normalised), so a change meant only to make pages cheaper can be
-checked to change nothing a reader gets.
+compare them, so a change meant only to make pages cheaper can be checked to change nothing a
+reader gets: the same elements, attributes and text, once whitespace is normalised and character
+references are resolved (`&#x27;` and `&#39;` are the same apostrophe to a browser).
 
     export DATABASE_URL=sqlite:////tmp/pages.sqlite3 MEDIA_ROOT=/tmp/pages-media DEBUG=1
     python manage.py migrate && python manage.py load_demo --no-admin    # once
@@ -16,10 +17,12 @@ page differs.
 
 import argparse
 import difflib
+import html
 import json
 import os
 import re
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -64,10 +67,51 @@ def urls():
     return paths + prefixed
 
 
-def normalised(text):
-    if "<entry>" not in text and "<item>" not in text:  # an empty feed is updated "now"
+class Canonical(HTMLParser):
+    """HTML written out again the one way: each tag with its attributes in their order and
+    their values escaped alike, text with its references resolved and its whitespace runs as
+    one space, comments kept."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out = []
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(f"<{tag}{self._attributes(attrs)}>")
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(f"<{tag}{self._attributes(attrs)}/>")
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(html.escape(_SPACE.sub(" ", data), quote=False))
+
+    def handle_comment(self, data):
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+    @staticmethod
+    def _attributes(attrs):
+        return "".join(
+            f" {name}" if value is None else f' {name}="{html.escape(value)}"'
+            for name, value in attrs
+        )
+
+
+def normalised(text, html_page=False):
+    text = _SECRETS.sub(r'\1=""', text)
+    if html_page:
+        parser = Canonical()
+        parser.feed(text)
+        parser.close()
+        text = "".join(parser.out)
+    elif "<entry>" not in text and "<item>" not in text:  # an empty feed is updated "now"
         text = _NOW.sub(r"<\1></\1>", text)
-    return _SPACE.sub(" ", _SECRETS.sub(r'\1=""', text)).strip()
+    return _SPACE.sub(" ", text).strip()
 
 
 def render_all():
@@ -80,7 +124,8 @@ def render_all():
                 response = client.get(path)
             body = response.content.decode("utf-8", "replace")
             head = f"{response.status_code}, {len(queries)} queries"
-            pages[f"{path} [{round_}]"] = f"{head}\n{normalised(body)}"
+            html_page = response.get("Content-Type", "").startswith("text/html")
+            pages[f"{path} [{round_}]"] = f"{head}\n{normalised(body, html_page)}"
     return pages
 
 

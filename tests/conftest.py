@@ -6,13 +6,33 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.template.backends import jinja2 as jinja2_backend
+from django.test import Client, signals
 from django.utils import timezone, translation
 from PIL import Image
 
 from articles.models import Article, ArticleAuthor, Author, Placement, Section, Slot, Topic
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _jinja_templates_seen():
+    """response.context and response.templates for the Jinja2 pages, as Django's test setup
+    gives them for its own engine (django.test.utils.instrumented_test_render): each render
+    sends template_rendered, which the test client records."""
+    render = jinja2_backend.Template.render
+
+    def instrumented(self, context=None, request=None):
+        html = render(self, context, request)
+        signals.template_rendered.send(sender=self, template=self, context=context or {})
+        return html
+
+    jinja2_backend.Template.render = instrumented
+    jinja2_backend.Template.name = property(lambda self: self.template.name)
+    yield
+    jinja2_backend.Template.render = render
+    del jinja2_backend.Template.name
 
 
 @pytest.fixture(autouse=True)

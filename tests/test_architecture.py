@@ -11,7 +11,7 @@ PACKAGES = ("articles", "newsroom")
 MAX_LINES = 400
 
 # Which part of articles/ may import which (besides itself). A part not named here may import
-# anything: the wiring at the top (apps, urls, templatetags, management commands, demo).
+# anything: the wiring at the top (apps, urls, the templates' helpers in jinja, management commands, demo).
 ALLOWED = {
     "text": set(),
     "media": set(),

@@ -1,4 +1,4 @@
-"""The page frame's kept fragments (articles/templatetags/fragments.py) and the remembered
+"""The page frame's kept fragments (articles/jinja/fragments.py) and the remembered
 addresses (articles/models/addresses.py) are never stale: within one content generation each
 page still gets its own marks, query and language, and a change shows on the next request."""
 

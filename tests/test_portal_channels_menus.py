@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.template import Context, Template
+from django.template import engines
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from hypothesis import given
@@ -233,9 +233,7 @@ def channel(db):
 
 
 def render_icon(channel):
-    return Template("{% load portal %}{% channel_icon channel %}").render(
-        Context({"channel": channel})
-    )
+    return engines["jinja2"].from_string("{{ channel_icon(channel) }}").render({"channel": channel})
 
 
 def test_a_saved_channel_keeps_only_sanitised_svg(channel):

@@ -1,7 +1,7 @@
 """The taxonomies readers browse, in one registry.
 
 Each entry drives its list page, its RSS and Atom feeds, its sitemap, its URL patterns
-(articles/urls.py) and the feed links in its pages' <head> (templatetags/seo.py). A new
+(articles/urls.py) and the feed links in its pages' <head> (articles/jinja/seo.py). A new
 taxonomy is one more entry here.
 """
 

@@ -1,0 +1,74 @@
+"""The Jinja2 environment of the public pages (templates/jinja2/, settings.TEMPLATES).
+
+What Django's template language gave those templates, as plain functions: `url()` (reverse(),
+remembered: articles/models/addresses.py), `static()`, the translation functions of Jinja's
+i18n extension bound to Django's (so {{ _("首页") }} and the .po files are the same as
+{% translate %}'s), and Django's own `date`, `truncatechars`, `cut` and `urlencode` filters,
+`date` with the time zone conversion Django's engine does before it. The page's helpers
+(cards, the frame's kept fragments, ads, metadata, pictures) are in this package's modules.
+
+Variables a page does not set are empty, as in Django's engine (ChainableUndefined), not
+errors: `{% if is_preview %}` on a page that is no preview.
+"""
+
+from django.template import defaultfilters
+from django.utils import timezone, translation
+from jinja2 import ChainableUndefined, Environment, pass_context
+
+from articles.jinja import ads, cards, fragments, images, pages, seo
+from articles.models.addresses import cached_reverse
+
+
+def date(value, arg=None):
+    """Django's `date` filter, given the value in the current time zone as its engine does."""
+    return defaultfilters.date(timezone.template_localtime(value), arg)
+
+
+def url(viewname, **kwargs):
+    return cached_reverse(viewname, **kwargs)
+
+
+GLOBALS = {
+    "url": url,
+    "static": fragments.static_url,
+    "get_language": translation.get_language,
+    "picture": images.picture,
+    "channel_icon": pages.channel_icon,
+    "card": pass_context(cards.card),
+    "result_meta": pass_context(cards.result_meta),
+    "home_featured": pass_context(cards.home_featured),
+    "header_menu": pass_context(fragments.header_menu),
+    "search_form": pass_context(fragments.search_form),
+    "site_footer": pass_context(fragments.site_footer),
+    "ad_spot": pass_context(ads.ad_spot),
+    "page_meta": pass_context(seo.page_meta),
+    "news_article_json_ld": pass_context(seo.news_article_json_ld),
+    "absolute_url": pass_context(seo.absolute_url),
+    "language_versions": pass_context(pages.language_versions),
+    "share_links": pass_context(pages.share_links),
+    "querystring": pass_context(pages.querystring),
+}
+
+FILTERS = {
+    "date": date,
+    "truncatechars": defaultfilters.truncatechars,
+    "cut": defaultfilters.cut,
+    "urlencode": defaultfilters.urlencode,
+    "grouped": pages.grouped,
+    "natural_sizes": pages.natural_sizes,
+}
+
+
+def environment(**options):
+    options.update(undefined=ChainableUndefined, keep_trailing_newline=True)
+    env = Environment(extensions=["jinja2.ext.i18n"], **options)
+    env.install_gettext_callables(
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
+    env.globals.update(GLOBALS)
+    env.filters.update(FILTERS)
+    return env
