@@ -1,16 +1,23 @@
 """RSS and Atom feeds: the site's and one per section, topic, tag and author."""
 
+import copy
+import io
 from datetime import timedelta
 from xml.etree import ElementTree
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.http import http_date
+from django.utils.xmlutils import SimplerXMLGenerator, UnserializableContentError
 
 from articles.models import Article, Author, Section, Tag, Topic
+from articles.reading.feeds import QuickXMLGenerator
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +191,85 @@ def test_atom_titles_are_text_constructs_and_stay_plain(client, make_article):
     title = entry.find(f"{ATOM}title")
     assert title.get("type") in (None, "text") and title.text == MARKUP
     assert entry.findtext(f"{ATOM}author/{ATOM}name") == "<b>作者</b>"
+
+
+def test_feed_bodies_link_to_the_address_each_request_came_to(client, make_article):
+    """Bodies are kept per process (feed_body()): a second address must not get the links the
+    first one was served."""
+    make_article(body='<p><a href="/tags/x/">链接</a></p>')
+    for secure, root in ((False, "http://testserver"), (True, "https://testserver")):
+        response = client.get(reverse("articles:feed"), secure=secure)
+        (item,) = ElementTree.fromstring(response.content).findall("./channel/item")
+        assert f'href="{root}/tags/x/"' in item.findtext(CONTENT)
+
+
+def test_feed_query_count_does_not_grow_with_featured_images(client, make_article, image_upload):
+    """The items read only some columns: one an image needs and is not read would cost a
+    query per article."""
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("articles:feed")).status_code == 200
+        return len(ctx)
+
+    make_article(featured_image=image_upload("a.png"), section=Section.objects.create(name="资讯"))
+    queries()
+    one = queries()
+    for n in range(4):
+        make_article(featured_image=image_upload(f"b{n}.png"), section=Section.objects.get())
+    assert queries() == one
+
+
+def test_feed_answers_last_modified_of_its_newest_item(client, make_article):
+    make_article()
+    newest = make_article(published_at=timezone.now() - timedelta(minutes=5))
+    response = client.get(reverse("articles:feed"))
+    assert response["Last-Modified"] == http_date(newest.updated_at.timestamp())
+
+
+@pytest.mark.parametrize(
+    ("url", "django_write"),
+    [("articles:feed", Rss201rev2Feed.write), ("articles:feed-atom", Atom1Feed.write)],
+)
+def test_feeds_are_the_bytes_djangos_own_writer_makes(
+    client, story, make_article, url, django_write
+):
+    """Ours write through QuickXMLGenerator and a copy of Django's write(): a Django upgrade
+    that changes either shows here."""
+    make_article(title="<b>甲</b> & 'co'", authors=["A<1>"], tags=["t&"], body="")
+    response = client.get(reverse(url))
+    feed_view = resolve(reverse(url)).func
+    feed = copy.copy(feed_view)
+    feed.root = "http://testserver"
+    generator = feed.get_feed(None, RequestFactory().get(reverse(url)))
+    buffer = io.BytesIO()
+    django_write(generator, buffer, "utf-8")
+    assert response.content == buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "calls",
+    [
+        [("title", "<b>标题</b> & 'co' \"x\" >", None)],
+        [("title", "", None), ("comments", None, None), ("ttl", "0", None)],
+        [("link", "", {"rel": "alternate", "href": 'http://x/?a=1&b="2"'})],
+        [("content", "<p>正文</p>", {"type": "html"}), ("guid", "http://x/", None)],
+    ],
+)
+def test_quick_xml_generator_writes_what_djangos_writes(calls):
+    def written(generator_class):
+        buffer = io.StringIO()
+        handler = generator_class(buffer, "utf-8", short_empty_elements=True)
+        handler.startElement("item", {})
+        for name, contents, attrs in calls:
+            handler.addQuickElement(name, contents, attrs)
+        handler.endElement("item")
+        return buffer.getvalue()
+
+    assert written(QuickXMLGenerator) == written(SimplerXMLGenerator)
+
+
+def test_quick_xml_generator_refuses_control_characters_as_django_does():
+    handler = QuickXMLGenerator(io.StringIO(), "utf-8", short_empty_elements=True)
+    with pytest.raises(UnserializableContentError):
+        handler.addQuickElement("title", "bad\x01title")
