@@ -29,7 +29,7 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from articles.models import Article, Author, Tag, Topic  # noqa: E402
+from articles.models import Article, Author, Section, Tag, Topic  # noqa: E402
 from articles.pagecache.generation import bump_generation  # noqa: E402
 
 
@@ -44,6 +44,7 @@ def page_urls():
         "list p250": "/articles/?page=250",
         "detail": detail.get_absolute_url(),
         "tag": Tag.objects.order_by("pk")[5].get_absolute_url(),
+        "section": Section.objects.order_by("pk")[0].get_absolute_url(),
         "topic": Topic.objects.order_by("pk")[3].get_absolute_url(),
         "author": Author.objects.order_by("pk")[7].get_absolute_url(),
         "search": "/search/?q=%E5%A4%B4%E6%98%BE%E8%AE%BE%E5%A4%87",  # 头显设备

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Section, Tag
+from articles.models import Article, Author, Section, Tag
 
 from .sitemap_pages import SM, sitemap_parts, sitemap_urls
 
@@ -172,3 +172,23 @@ def test_json_ld_cannot_be_broken_out_of(client, make_article):
     block, data = json_ld(client.get(article.get_absolute_url()).text)
     assert "</script" not in block and "<!--" not in block and "&" not in block
     assert data["headline"] == evil
+
+
+def test_json_ld_is_kept_per_generation_and_never_stale(client, pages, settings):
+    """The article page's JSON-LD is kept by the process (articles/jinja/seo.py): an edit of
+    the article or its author shows at once, and each address gets its own."""
+    article = Article.objects.get(title="上海元宇宙大会")
+    assert json_ld(client.get(pages["article"]).text)[1]["headline"] == "上海元宇宙大会"
+
+    article.title = "上海元宇宙大会（更新）"
+    article.save()
+    author = Author.objects.get(name="林晓舟")
+    author.name = "林晓洲"
+    author.save()
+    _, data = json_ld(client.get(pages["article"]).text)
+    assert data["headline"] == "上海元宇宙大会（更新）"
+    assert data["author"][0]["name"] == "林晓洲"
+
+    settings.ALLOWED_HOSTS = ["testserver", "news.example.cn"]
+    other = json_ld(client.get(pages["article"], HTTP_HOST="news.example.cn").text)[1]
+    assert other["mainEntityOfPage"]["@id"].startswith("http://news.example.cn/")

@@ -11,9 +11,12 @@ Variables a page does not set are empty, as in Django's engine (ChainableUndefin
 errors: `{% if is_preview %}` on a page that is no preview.
 """
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
 from django.utils import timezone, translation
 from jinja2 import ChainableUndefined, Environment, pass_context
+from markupsafe import Markup
 
 from articles.jinja import ads, cards, fragments, images, pages, seo
 from articles.models.addresses import cached_reverse
@@ -26,6 +29,32 @@ def date(value, arg=None):
 
 def url(viewname, **kwargs):
     return cached_reverse(viewname, **kwargs)
+
+
+# {(language, message): its translation}: a page asks for twenty or so, each through Jinja's
+# context and Django's translation objects (about 12 microseconds each, 0.3 ms of an article
+# page). Catalogs are read once per process; a test that swaps them changes a setting.
+_translated = {}
+
+
+@receiver(setting_changed)
+def _forget(**kwargs):
+    _translated.clear()
+
+
+def gettext(message, **variables):
+    """What Jinja's new-style gettext gives (the translation is markup, the variables are
+    escaped into it), remembered per language."""
+    key = (translation.get_language(), message)
+    translated = _translated.get(key)
+    if translated is None:
+        translated = _translated[key] = Markup(translation.gettext(message))
+    return translated % variables if variables or "%" in translated else translated
+
+
+def ngettext(singular, plural, number, **variables):
+    variables.setdefault("num", number)
+    return Markup(translation.ngettext(singular, plural, number)) % variables
 
 
 GLOBALS = {
@@ -69,6 +98,6 @@ def environment(**options):
         pgettext=translation.pgettext,
         npgettext=translation.npgettext,
     )
-    env.globals.update(GLOBALS)
+    env.globals.update(GLOBALS, _=gettext, gettext=gettext, ngettext=ngettext)
     env.filters.update(FILTERS)
     return env

@@ -12,7 +12,9 @@ from django.utils.translation import get_language, gettext
 
 from articles.models import Article
 from articles.models.addresses import cached_reverse
+from articles.pagecache.keep import GenerationMemo
 from articles.reading.site_url import absolute_url as site_absolute_url
+from articles.reading.site_url import site_root
 from articles.reading.taxonomies import BY_MODEL
 
 OG_LOCALES = {"zh-hans": "zh_CN", "en": "en_US"}
@@ -114,9 +116,25 @@ def json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
+# An article page's JSON-LD, kept per content generation: a save of the article, its byline,
+# section or tags starts a new one. Keyed by what else it is made of: the language (the
+# section's name), the site's address and the article.
+_json_ld = GenerationMemo(size=512)
+
+
 def news_article_json_ld(context, article):
     """schema.org NewsArticle for an article page (authors attached with it by attach_labels())."""
     request = context["request"]
+    if not article.is_visible:  # a preview: made afresh
+        return _news_article_json_ld(request, article)
+    return _json_ld.get(
+        (get_language(), site_root(request), article.pk),
+        lambda: _news_article_json_ld(request, article),
+        request=request,
+    )
+
+
+def _news_article_json_ld(request, article):
     home = site_absolute_url(request, cached_reverse("articles:home"))
     data = {
         "@context": "https://schema.org",

@@ -31,14 +31,35 @@ def keep_shared(key, compute, *, timeout):
     return value
 
 
-class GenerationMemo:
-    """Values this process keeps for the content generation a request sees, the oldest
-    dropped past `size`. A new generation makes every older entry unreachable."""
+class LeastRecent:
+    """A dict of at most `size` entries that drops the least recently stored first, safe
+    between threads."""
 
     def __init__(self, *, size):
         self._values = OrderedDict()
         self._size = size
         self._lock = Lock()
+
+    def get(self, key, default=None):
+        return self._values.get(key, default)
+
+    def set(self, key, value):
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self._size:
+                self._values.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._values.clear()
+
+
+class GenerationMemo:
+    """Values this process keeps for the content generation a request sees, the oldest
+    dropped past `size`. A new generation makes every older entry unreachable."""
+
+    def __init__(self, *, size):
+        self._values = LeastRecent(size=size)
 
     def get(self, key, compute, *, request=None):
         """The value kept for `key` (a tuple) in this request's generation, else compute()."""
@@ -47,12 +68,8 @@ class GenerationMemo:
         if value is _MISSING:
             value = compute()
             if not replica_may_lag():
-                with self._lock:
-                    self._values[full_key] = value
-                    while len(self._values) > self._size:
-                        self._values.popitem(last=False)
+                self._values.set(full_key, value)
         return value
 
     def clear(self):
-        with self._lock:
-            self._values.clear()
+        self._values.clear()

@@ -7,7 +7,6 @@ next event is computed once per generation and cached under it.
 """
 
 import hashlib
-import time
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -20,10 +19,11 @@ from articles.pagecache.generation import (
     generation,
     page_cache_settings,
     page_version_key,
+    replica_may_lag,
     site_generation,
     text_version,
 )
-from articles.pagecache.keep import keep_shared
+from articles.pagecache.keep import LeastRecent, keep_shared
 
 NEXT_EVENT_KEY = "newsroom:next-event"
 NO_EVENT = 0.0
@@ -35,6 +35,11 @@ def watch_events(source):
     which what readers see changes without a write (a publish time, a placement's window)."""
     if source not in _event_sources:
         _event_sources.append(source)
+
+
+def _now():
+    """The clock the events are read by (earliest_event(timezone.now())), as a timestamp."""
+    return timezone.now().timestamp()
 
 
 def earliest_event(now):
@@ -66,7 +71,7 @@ class ContentState:
         found = cache.get_many(keys)
         gen = found.get(GENERATION_KEY)
         computed_for, next_event = found.get(NEXT_EVENT_KEY) or (None, None)
-        now = time.time()
+        now = _now()
         stale = (
             gen is None
             or computed_for != gen
@@ -96,7 +101,7 @@ class ContentState:
         """How long a value computed now may be kept: at most `limit`, never past the event."""
         if self.next_event == NO_EVENT:
             return limit
-        return min(limit, self.next_event - time.time())
+        return min(limit, self.next_event - _now())
 
     def key(self, *parts):
         """Where a value computed now for readers is kept: under the generation."""
@@ -110,9 +115,24 @@ class ContentState:
         return f"newsroom:page:{self.site_generation}:{self.next_event}:{digest.hexdigest()}"
 
 
+# This process's copies of cached_for_content()'s values, under the same keys.
+_here = LeastRecent(size=1024)
+
+
 def cached_for_content(*, parts, compute):
-    """compute() once per content generation and event window, e.g. a list's COUNT(*)."""
+    """compute() once per content generation and event window, e.g. a list's COUNT(*).
+
+    Kept in the shared cache for every process, and by this process too: a home page reads a
+    dozen such values, and each from the shared cache is a round trip and an unpickling (about
+    0.4 ms of the home page's CPU). The key names the generation and the event window, so no
+    copy is read past a change or an event; callers read the value and never change it."""
     state = ContentState.current()
-    ttl = state.seconds_left(limit=page_cache_settings()["TIMEOUT"])
     # Each language's pages list their own articles: its values are its own.
-    return keep_shared(state.key("value", get_language(), *parts), compute, timeout=ttl)
+    key = state.key("value", get_language(), *parts)
+    value = _here.get(key)
+    if value is None:
+        ttl = state.seconds_left(limit=page_cache_settings()["TIMEOUT"])
+        value = keep_shared(key, compute, timeout=ttl)
+        if ttl >= 1 and not replica_may_lag():
+            _here.set(key, value)
+    return value

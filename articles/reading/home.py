@@ -8,8 +8,9 @@ with the most visible articles. What a block shows is kept per content generatio
 window (cached_for_content), so a warm home page runs no query for it, and a cold one a fixed
 number whatever the data: the sections with their counts (1), the section fields and channels
 (kept per generation, 1 + 2), the directory's entries by channel (1, a window query), the
-games (1), the slots (1) and their fill candidates (1 per fill rule in use). The slots' live
-placements are read on every render (1), so a queue moves with the clock.
+games (1), the slots (1) and their fill candidates (1 per fill rule in use), the slots' live
+placements (1). A placement's start and end and an article's publish time are events
+(articles/pagecache/state.py), so a queue still moves with the clock.
 """
 
 from dataclasses import dataclass, field
@@ -126,14 +127,18 @@ def home_slots(*keys):
     then the queue, articles.curation.lineup), then its empty seats filled by its rule, never
     an article the page shows twice.
 
-    The live placements are read once for all slots (1 query a render, the queue moves with
-    the clock); the slots and their fill candidates are kept per content generation and event
-    window, so a warm page runs no query for them and a cold one a fixed number."""
-    live = (
-        Placement.objects.live()
-        .filter(slot__key__in=keys)
-        .select_related("article", "article__section")
-        .order_by("position", "pk")
+    The live placements (read once for all slots), the slots and their fill candidates are
+    kept per content generation and event window (a placement's start or end is an event, so
+    the queue moves with the clock): a warm page runs no query for them, a cold one a fixed
+    number."""
+    live = cached_for_content(
+        parts=("home-live", *keys),
+        compute=lambda: list(
+            Placement.objects.live()
+            .filter(slot__key__in=keys)
+            .select_related("article", "article__section")
+            .order_by("position", "pk")
+        ),
     )
     slots, candidates = cached_for_content(
         parts=("home-slots", *keys), compute=lambda: _slots_and_fill(keys)

@@ -14,10 +14,10 @@ id, name and slug; their other fields are deferred and load on first access.
 """
 
 from django.db import connections
-from django.db.models.base import ModelState
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Tag, TaggedArticle, Topic
+from articles.reading.rows import partial as _partial
 
 AUTHORS, TOPICS, TAGS = "authors", "topics", "tags"
 KINDS = (AUTHORS, TOPICS, TAGS)
@@ -70,22 +70,6 @@ def _neighbour_sql(kind, connection):
         f"AND ({q('published_at')}, {q('id')}) {comparison} (%s, %s) "
         f"ORDER BY {q('published_at')} {direction}, {q('id')} {direction} LIMIT 1) AS neighbour_{kind}"
     )
-
-
-def _partial(model, using, **values):
-    """An instance as the database gave it, with only these fields loaded: the others are
-    deferred, so reading one (an author's bio) loads it instead of showing a blank.
-
-    Made as Model.from_db() makes a row with deferred fields (the loaded values in __dict__,
-    state "from `using`, not adding"), without running Model.__init__: its pre_init and
-    post_init signals (imagekit's and ImageField's, which note a loaded image's state for a
-    later save) would cost more than the rest, for objects that only show a name and a link."""
-    instance = model.__new__(model)
-    instance._state = ModelState()
-    instance._state.adding = False
-    instance._state.db = using
-    instance.__dict__.update(values)
-    return instance
 
 
 def attach_labels(articles, kinds=KINDS, *, neighbours=False, using=None):

@@ -22,6 +22,7 @@ from articles.models import Placement
 from articles.pagecache.state import cached_for_content
 from articles.querysets import PINNED_SLOT
 from articles.reading.labels import AUTHORS, attach_labels
+from articles.reading.rows import shown_rows
 
 MAX_PAGES = 250
 READING_ORDER = (F("weight").asc(nulls_last=True), F("published_at").desc(), F("pk").desc())
@@ -62,7 +63,7 @@ def reading_order_slice(
         ids, pinned_ids = cached_for_content(
             parts=("page-ids", *list_key, start, stop), compute=compute
         )
-    rows = queryset.order_by().filter(pk__in=ids).for_list_page()
+    rows = shown_rows(queryset.order_by().filter(pk__in=ids).for_list_page())
     by_id = {article.pk: article for article in rows}
     page = [by_id[pk] for pk in ids if pk in by_id]
     for article in page:

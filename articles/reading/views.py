@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.generic import (
@@ -17,6 +16,7 @@ from articles.pagecache.canonical import list_value
 from articles.pagecache.generation import shows_article_text, shows_one_article
 from articles.pagecache.middleware import keep_page_until
 from articles.pagecache.narrowed import text_scope
+from articles.pagecache.state import cached_for_content
 from articles.pagecache.terms import term_key
 from articles.portal.channels import channels_by_section
 from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
@@ -107,6 +107,18 @@ class ArticleListView(ListView):
         return context
 
 
+def taxonomy_term(taxonomy, slug):
+    """The section, topic, tag or author a list is of, kept per content generation (a save of
+    any of them starts a new one): its page reads no query for it. 404 when there is none."""
+    term = cached_for_content(
+        parts=("term", taxonomy.name, slug),
+        compute=lambda: taxonomy.model.objects.filter(slug=slug).first(),
+    )
+    if term is None:
+        raise Http404(f"没有这个{taxonomy.model._meta.verbose_name}")
+    return term
+
+
 class TaxonomyArticleListView(FiguresMixin, ArticleListView):
     """The articles of one section, topic, tag or author (articles.reading.taxonomies); a
     section's list also takes its fields' filters and sort order (articles.reading.portal)."""
@@ -119,7 +131,7 @@ class TaxonomyArticleListView(FiguresMixin, ArticleListView):
         return (self.taxonomy.name, self.heading_object.pk, *self.wanted.key)
 
     def narrow(self, queryset):
-        self.heading_object = get_object_or_404(self.taxonomy.model, slug=self.kwargs["slug"])
+        self.heading_object = taxonomy_term(self.taxonomy, self.kwargs["slug"])
         queryset = queryset.filter(**{self.taxonomy.article_field: self.heading_object})
         if self.taxonomy.term_pages:
             # Its cached page stays through other terms' changes (pagecache/terms.py).
