@@ -9,9 +9,9 @@ plain way, and tests hold these queries to it.
 
 Deep pages: the total is counted once per content generation (articles.pagecache), and lists stop
 at MAX_PAGES pages, so OFFSET never walks more than MAX_PAGES * page size index entries; older
-articles are reached through the archive and search. A page's ids are kept per generation too,
-under the list's own key (which list, whose, which rows), so a list page read again before the
-next change costs one query by primary key, plus the labels statement.
+articles are reached through the archive and search. A page's rows, with their labels, are kept
+per generation too, under the list's own key (which list, whose, which rows), so a list page
+read again before the next change runs no query.
 """
 
 from django.core.paginator import Paginator
@@ -54,15 +54,17 @@ def reading_order_slice(
     """queryset[start:stop] in reading order, as a list, in a fixed number of queries: the
     page's ids from order_ids() (reading_order_ids(), or a list's own order), then the rows by
     id, then their `labels` (articles.reading.labels). With a `list_key` (a tuple naming the
-    list, e.g. ("tag", 7)), the ids are kept per content generation: never past a change or a
-    scheduled event."""
-    compute = lambda: order_ids(queryset, start=start, stop=stop)  # noqa: E731
+    list, e.g. ("tag", 7)), the page is kept per content generation and event window: never past
+    a change or a scheduled event. What it holds that lists do not show (an edit of which moves
+    no generation: the fields only an article's own page shows, apps.py) is not shown from it;
+    callers only read it."""
+    compute = lambda: _page(queryset, *order_ids(queryset, start=start, stop=stop), labels)  # noqa: E731
     if list_key is None:
-        ids, pinned_ids = compute()
-    else:
-        ids, pinned_ids = cached_for_content(
-            parts=("page-ids", *list_key, start, stop), compute=compute
-        )
+        return compute()
+    return cached_for_content(parts=("page", *list_key, start, stop, *labels), compute=compute)
+
+
+def _page(queryset, ids, pinned_ids, labels):
     rows = shown_rows(queryset.order_by().filter(pk__in=ids).for_list_page())
     by_id = {article.pk: article for article in rows}
     page = [by_id[pk] for pk in ids if pk in by_id]
