@@ -14,7 +14,10 @@ For each round and page, the before worker then the after worker (the order alte
 round) render the page `--requests` times with the test client, page cache off, and report the
 process CPU time per request. A slower minute of the machine lands on both sides of the same
 round, so the ratio of each round is kept and the median over rounds printed, with each side's
-median CPU ms and its SQL count. The pages are bench/profile_pages.py's.
+median CPU ms and its SQL count. The pages are bench/profile_pages.py's, each rendered again and
+again (what is kept per content generation is warm), and two long tails: 80 tag pages and 80
+article pages each asked for once after a change (`long_tail()`), as a crawler or a reader of an
+old article meets them.
 """
 
 import argparse
@@ -39,9 +42,14 @@ def serve(root):
     from django.db import connection
     from django.test import Client
 
+    from articles.pagecache.generation import bump_generation
+
     client, warmed = Client(), set()
     for line in sys.stdin:
         url, requests = line.rsplit(" ", 1)
+        if " " in url:
+            print(json.dumps(long_tail(client, url.split(), bump_generation)), flush=True)
+            continue
         if url not in warmed:
             for _ in range(30):
                 client.get(url)
@@ -60,6 +68,16 @@ def serve(root):
         cpu_ms = (time.process_time() - started) * 1000 / int(requests)
         answer = {"cpu_ms": cpu_ms, "queries": len(queries), "status": status}
         print(json.dumps(answer), flush=True)
+
+
+def long_tail(client, urls, bump_generation):
+    """Each of `urls` once, after a change: what a page costs the first time it is asked for in
+    a content generation, with the site's shared parts (menus, cards) warm after the first few."""
+    bump_generation()
+    started = time.process_time()
+    statuses = {client.get(url).status_code for url in urls}
+    cpu_ms = (time.process_time() - started) * 1000 / len(urls)
+    return {"cpu_ms": cpu_ms, "queries": "-", "status": sorted(statuses)}
 
 
 class Worker:
@@ -93,7 +111,15 @@ def page_urls():
     sys.path.insert(0, str(HERE))
     import profile_pages
 
-    return profile_pages.page_urls()
+    from articles.models import Article, Tag
+
+    urls = profile_pages.page_urls()
+    tags = [tag.get_absolute_url() for tag in Tag.objects.order_by("pk")[10:90]]
+    newest = Article.objects.published().order_by("-published_at")
+    articles = [article.get_absolute_url() for article in newest[400:480]]
+    urls["tag tail"] = " ".join(tags)
+    urls["detail tail"] = " ".join(articles)
+    return urls
 
 
 def main():
