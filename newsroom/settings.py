@@ -108,8 +108,8 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "newsroom.urls"
 
 TEMPLATES = [
-    # The public pages (templates/jinja2/): Jinja2 renders them in about a quarter of the time
-    # Django's engine takes (issue 17, docs/PERFORMANCE.md). Looked up first, so a name found
+    # The public pages (templates/jinja2/): Jinja2 renders them in about half the CPU Django's
+    # engine took (issue 17, docs/PERFORMANCE.md). Looked up first, so a name found
     # there is the page readers get; the admin's templates are only in the engine below.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",

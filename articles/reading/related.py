@@ -1,17 +1,18 @@
 """More reading: related articles and the archive's month list."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from articles.models import Article, TaggedArticle
 from articles.pagecache.generation import request_generation
 from articles.pagecache.keep import keep_shared
+from articles.reading.rows import partial
 
 RELATED_LIMIT = 4
 RELATED_CACHE_SECONDS = 60
@@ -51,57 +52,95 @@ def related_articles(article, *, limit=RELATED_LIMIT, at=None):
     sharing = _sharing(article)
     if sharing is None:
         return []
-    visible = (
-        Article.objects.published(at=at)
-        .exclude(pk=article.pk)
-        .select_related("section")
-        .only("title", "slug", "language", "published_at", "section__name", "section__slug")
-    )
-    earlier, earlier_params = "", []
-    if article.published_at is not None and not settings.NEWSROOM["RELATED_INCLUDE_NEWER"]:
-        visible = visible.filter(
-            Q(published_at__lt=article.published_at)
-            | Q(published_at=article.published_at, pk__lt=article.pk)
-        )
     connection = connections[router.db_for_read(Article)]  # the replica, when pages read it
     sql, params = sharing.query.sql_with_params()
-    table, q = Article._meta.db_table, connection.ops.quote_name
-    moment = connection.ops.adapt_datetimefield_value(at or timezone.now())
+    q = connection.ops.quote_name
+    # The articles readers see now, published before this one (unless RELATED_INCLUDE_NEWER).
+    visible = (
+        f"article.{q('status')} = %s AND article.{q('language')} = %s "
+        f"AND article.{q('published_at')} <= %s AND article.{q('id')} <> %s "
+    )
+    visible_params = [
+        Article.Status.PUBLISHED,
+        article.language,
+        connection.ops.adapt_datetimefield_value(at or timezone.now()),
+        article.pk,
+    ]
     if article.published_at is not None and not settings.NEWSROOM["RELATED_INCLUDE_NEWER"]:
-        earlier = f"AND (article.{q('published_at')}, article.{q('id')}) < (%s, %s) "
-        earlier_params = [
+        visible += f"AND (article.{q('published_at')}, article.{q('id')}) < (%s, %s) "
+        visible_params += [
             connection.ops.adapt_datetimefield_value(article.published_at),
             article.pk,
         ]
+    table = q(Article._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT shared.linked FROM (SELECT linked, COUNT(*) AS n FROM ({sql}) AS links "  # noqa: S608 - ORM-made SQL and model names
-            f"GROUP BY linked HAVING COUNT(*) > 1) AS shared JOIN {q(table)} AS article "
-            f"ON article.{q('id')} = shared.linked WHERE article.{q('status')} = %s "
-            f"AND article.{q('language')} = %s "
-            f"AND article.{q('published_at')} <= %s AND article.{q('id')} <> %s {earlier}"
+            f"GROUP BY linked HAVING COUNT(*) > 1) AS shared JOIN {table} AS article "
+            f"ON article.{q('id')} = shared.linked WHERE {visible}"
             f"ORDER BY shared.n DESC, article.{q('published_at')} DESC, article.{q('id')} DESC "
             "LIMIT %s",
-            [
-                *params,
-                Article.Status.PUBLISHED,
-                article.language,
-                moment,
-                article.pk,
-                *earlier_params,
-                limit,
-            ],
+            [*params, *visible_params, limit],
         )
         ids = [row[0] for row in cursor.fetchall()]
-    by_id = {item.pk: item for item in visible.filter(pk__in=ids)} if ids else {}
-    best = [by_id[pk] for pk in ids if pk in by_id]
-    if len(best) < limit:
-        best += list(
-            visible.filter(pk__in=sharing)
-            .exclude(pk__in=ids)
-            .order_by("-published_at", "-pk")[: limit - len(best)]
-        )
+        found = _links(cursor, connection, visible, visible_params, ids=ids)
+        best = sorted(found, key=lambda item: ids.index(item.pk))
+        if len(best) < limit:
+            # The rest share exactly one: the newest of them.
+            best += _links(
+                cursor,
+                connection,
+                visible,
+                visible_params,
+                among=(sql, params),
+                but=ids,
+                limit=limit - len(best),
+            )
     return best
+
+
+def _links(cursor, connection, visible, visible_params, *, ids=(), among=None, but=(), limit=None):
+    """Visible articles with what a link to one shows (title, slug, language, time, section),
+    in one plain statement, made as rows.partial() makes rows: the ids given, or the newest
+    `limit` of the articles the `among` statement selects, less `but`."""
+    q = connection.ops.quote_name
+    section = Article._meta.get_field("section").related_model
+    columns = ("id", "title", "slug", "language", "published_at", "section_id")
+    select = ", ".join(f"article.{q(name)}" for name in columns)
+    statement = (
+        f"SELECT {select}, section.{q('name')}, section.{q('slug')} "  # noqa: S608 - model names
+        f"FROM {q(Article._meta.db_table)} AS article LEFT JOIN {q(section._meta.db_table)} "
+        f"AS section ON section.{q('id')} = article.{q('section_id')} WHERE {visible}"
+    )
+    params = list(visible_params)
+    if among is None:
+        if not ids:
+            return []
+        statement += f"AND article.{q('id')} IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    else:
+        statement += f"AND article.{q('id')} IN ({among[0]}) "
+        params += among[1]
+        if but:
+            statement += f"AND article.{q('id')} NOT IN ({', '.join(['%s'] * len(but))}) "
+            params += but
+        statement += f"ORDER BY article.{q('published_at')} DESC, article.{q('id')} DESC LIMIT %s"
+        params.append(limit)
+    cursor.execute(statement, params)
+    using = connection.alias
+    links = []
+    for *values, section_name, section_slug in cursor.fetchall():
+        row = dict(zip(columns, values, strict=True))
+        if settings.USE_TZ and timezone.is_naive(row["published_at"]):
+            row["published_at"] = timezone.make_aware(row["published_at"], UTC)  # SQLite's
+        item = partial(Article, using, **row)
+        item._state.fields_cache["section"] = (
+            None
+            if row["section_id"] is None
+            else partial(section, using, id=row["section_id"], name=section_name, slug=section_slug)
+        )
+        links.append(item)
+    return links
 
 
 # Scheduled articles due within this horizon are kept among the cached candidates, so one that
