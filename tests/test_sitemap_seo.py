@@ -189,6 +189,12 @@ def test_json_ld_is_kept_per_generation_and_never_stale(client, pages, settings)
     assert data["headline"] == "上海元宇宙大会（更新）"
     assert data["author"][0]["name"] == "林晓洲"
 
+    # An edit of the body alone moves no generation, but the update time: dateModified follows.
+    modified = data["dateModified"]
+    article.body += "<p>补充一段。</p>"
+    article.save()
+    assert json_ld(client.get(pages["article"]).text)[1]["dateModified"] != modified
+
     settings.ALLOWED_HOSTS = ["testserver", "news.example.cn"]
     other = json_ld(client.get(pages["article"], HTTP_HOST="news.example.cn").text)[1]
     assert other["mainEntityOfPage"]["@id"].startswith("http://news.example.cn/")

@@ -116,9 +116,10 @@ def json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
-# An article page's JSON-LD, kept per content generation: a save of the article, its byline,
-# section or tags starts a new one. Keyed by what else it is made of: the language (the
-# section's name), the site's address and the article.
+# An article page's JSON-LD, kept per content generation: a save of what lists show of the
+# article, its byline, section or tags starts a new one. Keyed by what else it is made of: the
+# language (the section's name), the site's address, the article and its update time (an edit
+# of the body alone moves no generation, and the time is dateModified).
 _json_ld = GenerationMemo(size=512)
 
 
@@ -128,7 +129,7 @@ def news_article_json_ld(context, article):
     if not article.is_visible:  # a preview: made afresh
         return _news_article_json_ld(request, article)
     return _json_ld.get(
-        (get_language(), site_root(request), article.pk),
+        (get_language(), site_root(request), article.pk, article.updated_at),
         lambda: _news_article_json_ld(request, article),
         request=request,
     )
