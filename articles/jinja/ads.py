@@ -5,9 +5,7 @@ block includes/ads/block.html (toc, home and any spot added in the admin). Nothi
 the spot has no ad for this page, ads are off site-wide or the spot is switched off.
 """
 
-from django.template.loader import select_template
-from django.utils.safestring import mark_safe
-
+from articles.jinja.markup import rendered
 from articles.reading.ads import ads_for
 
 
@@ -21,5 +19,6 @@ def ad_spot(context, key):
     ads = ads_for(key, is_home=_is_home(request), request=request)
     if not ads:
         return ""
-    chosen = select_template([f"includes/ads/{key}.html", "includes/ads/block.html"])
-    return mark_safe(chosen.render({"ads": ads, "spot": key}))  # noqa: S308 - an autoescaping template
+    return rendered(
+        [f"includes/ads/{key}.html", "includes/ads/block.html"], {"ads": ads, "spot": key}
+    )

@@ -16,11 +16,10 @@ content generation, the language and the ids of the articles each shows, in orde
 placements are live moves with the clock, so the ids are read on every request).
 """
 
-from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from articles.jinja.markup import rendered
 from articles.pagecache.keep import GenerationMemo
 
 cards = GenerationMemo(size=2000)
@@ -31,37 +30,34 @@ def card(context, article, *, position=0):
     # block is above them.
     eager = 0 < position <= 2 and not (context.get("carousel") or context.get("showcase"))
     pinned = bool(getattr(article, "is_pinned", False))
-    html = cards.get(
+    return cards.get(
         (get_language(), article.pk, pinned, eager),
-        lambda: get_template("includes/card.html").render(
-            {"article": article, "pinned": pinned, "eager": eager}
+        lambda: rendered(
+            ["includes/card.html"], {"article": article, "pinned": pinned, "eager": eager}
         ),
         request=context.get("request"),
     )
-    return mark_safe(html)  # noqa: S308 - rendered by the (autoescaping) card template
 
 
 def result_meta(context, article):
-    html = cards.get(
+    return cards.get(
         ("result-meta", get_language(), timezone.get_current_timezone_name(), article.pk),
-        lambda: get_template("includes/result_meta.html").render({"article": article}),
+        lambda: rendered(["includes/result_meta.html"], {"article": article}),
         request=context.get("request"),
     )
-    return mark_safe(html)  # noqa: S308 - rendered by the (autoescaping) template
 
 
 def home_featured(context):
     carousel, showcase = context.get("carousel") or [], context.get("showcase") or []
-    html = cards.get(
+    return cards.get(
         (
             "home-featured",
             get_language(),
             tuple(article.pk for article in carousel),
             tuple(article.pk for article in showcase),
         ),
-        lambda: get_template("includes/home_featured.html").render(
-            {"carousel": carousel, "showcase": showcase}
+        lambda: rendered(
+            ["includes/home_featured.html"], {"carousel": carousel, "showcase": showcase}
         ),
         request=context.get("request"),
     )
-    return mark_safe(html)  # noqa: S308 - rendered by the (autoescaping) template

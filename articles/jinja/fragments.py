@@ -21,13 +21,12 @@ its key alone, not from the page's context.
 """
 
 from django.conf import settings
-from django.template.loader import get_template
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from articles.jinja.markup import rendered
 from articles.pagecache.keep import GenerationMemo
 
 fragments = GenerationMemo(size=256)
@@ -43,12 +42,9 @@ def _kept(context, key, template_name, values):
     """The HTML of `template_name` rendered with `values`, kept under `key` (which must name
     every value) with the language and the addresses' urlconf and script prefix."""
     full_key = (template_name, get_language(), get_urlconf(), get_script_prefix(), *key)
-    html = fragments.get(
-        full_key,
-        lambda: get_template(template_name).render(values),
-        request=context.get("request"),
+    return fragments.get(
+        full_key, lambda: rendered([template_name], values), request=context.get("request")
     )
-    return mark_safe(html)  # noqa: S308 - rendered by an autoescaping template
 
 
 def header_menu(context):
@@ -68,7 +64,7 @@ def header_menu(context):
 def search_form(context):
     query = context.get("query")
     if query:
-        return mark_safe(get_template("includes/search_form.html").render({"query": query}))  # noqa: S308
+        return rendered(["includes/search_form.html"], {"query": query})
     return _kept(context, (), "includes/search_form.html", {"query": query})
 
 
