@@ -40,13 +40,13 @@ def reading_language():
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self, *, at=None):
+    def published(self, *, at=None, language=None):
         """What readers may see: published, the publish time has come, and in the language
         of the page being read (each language's pages list that language's articles)."""
         return self.filter(
             status=self.model.Status.PUBLISHED,
             published_at__lte=at or timezone.now(),
-            language=reading_language(),
+            language=language or reading_language(),
         )
 
     def for_cards(self):

@@ -1,5 +1,8 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.http import Http404
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.views.generic import (
@@ -19,12 +22,13 @@ from articles.pagecache.narrowed import text_scope
 from articles.pagecache.state import cached_for_content
 from articles.pagecache.terms import term_key
 from articles.portal.channels import channels_by_section
-from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT
+from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT, reading_language
 from articles.reading import languages, portal
 from articles.reading import related as reading
 from articles.reading.home import home_blocks, home_slots
 from articles.reading.labels import AUTHORS, attach_labels
 from articles.reading.pagination import ReadingOrderPaginator
+from articles.reading.prepared import Prepared
 from articles.reading.toc import table_of_contents
 from articles.search import highlight as highlighting
 from articles.search import query as search
@@ -175,6 +179,18 @@ class TaxonomyArticleListView(FiguresMixin, ArticleListView):
         return context
 
 
+# The article page's own row, as readers may see it: compiled once (reading/prepared.py).
+visible_article = Prepared(
+    Article,
+    lambda slug, now, language: (
+        Article.objects.for_cards().published(at=now, language=language).filter(slug=slug)
+    ),
+    slug=str,
+    now=datetime,
+    language=str,
+)
+
+
 @method_decorator(shows_one_article, name="dispatch")  # lists_changed() leaves it cached
 class ArticleDetailView(FiguresMixin, DetailView):
     """An article as readers see it; staff also see drafts and scheduled ones (preview)."""
@@ -191,10 +207,18 @@ class ArticleDetailView(FiguresMixin, DetailView):
     def get_object(self, queryset=None):
         """The article and its section, then its byline, topics, tags and the previous and
         next visible articles in one more statement (articles.reading.labels)."""
-        try:
-            article = super().get_object(queryset)
-        except Http404:
-            raise Http404("没有这篇文章") from None
+        if self.request.user.is_staff:
+            try:
+                article = super().get_object(queryset)
+            except Http404:
+                raise Http404("没有这篇文章") from None
+        else:
+            found = visible_article(
+                slug=self.kwargs["slug"], now=timezone.now(), language=reading_language()
+            )
+            if not found:
+                raise Http404("没有这篇文章")
+            article = found[0]
         attach_labels([article], neighbours=True)
         return article
 

@@ -1,0 +1,101 @@
+"""Prepared (articles/reading/prepared.py): a statement compiled once gives, for each call's
+values, the rows the ORM gives, and refuses a statement that would freeze the clock or the
+language of its first call."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from articles.models import Article, Section
+from articles.reading.prepared import Prepared
+from articles.reading.views import visible_article
+
+pytestmark = pytest.mark.django_db
+
+SHOWN = ("id", "title", "slug", "language", "body", "published_at", "updated_at", "fields")
+
+
+def by_slug():
+    return Prepared(
+        Article,
+        lambda slug, now, language: (
+            Article.objects.for_cards().published(at=now, language=language).filter(slug=slug)
+        ),
+        slug=str,
+        now=datetime,
+        language=str,
+    )
+
+
+def test_the_rows_are_the_orms_for_each_calls_values(make_article):
+    news = Section.objects.create(name="资讯", slug="news", translations={"en": {"name": "News"}})
+    first = make_article(title="有栏目", section=news, fields={"score": 3}, body="<p>一</p>")
+    second = make_article(title="无栏目", body="<p>二</p>")
+    prepared, now = by_slug(), timezone.now()
+    for article in (first, second, first):
+        with CaptureQueriesContext(connection) as queries:
+            (mine,) = prepared(slug=article.slug, now=now, language="zh-hans")
+        assert len(queries) == 1
+        orms = Article.objects.for_cards().get(pk=article.pk)
+        assert type(mine) is Article and not mine._state.adding and mine._state.db == "default"
+        assert {name: getattr(mine, name) for name in SHOWN} == {
+            name: getattr(orms, name) for name in SHOWN
+        }
+        assert isinstance(mine.published_at, datetime) and timezone.is_aware(mine.published_at)
+        with CaptureQueriesContext(connection) as queries:
+            assert mine.section == orms.section
+        assert len(queries) == 0  # the section came with the row
+    assert prepared(slug="no-such-article", now=now, language="zh-hans") == []
+
+
+def test_the_clock_and_the_language_are_the_calls(make_article):
+    later = make_article(title="定时", published_at=timezone.now() + timedelta(hours=1))
+    english = make_article(title="English", language="en")
+    prepared, now = by_slug(), timezone.now()
+    assert prepared(slug=later.slug, now=now, language="zh-hans") == []
+    assert prepared(slug=later.slug, now=now + timedelta(hours=2), language="zh-hans") == [later]
+    assert prepared(slug=english.slug, now=now, language="zh-hans") == []
+    assert prepared(slug=english.slug, now=now, language="en") == [english]
+
+
+def test_a_statement_that_reads_the_clock_or_the_language_itself_is_refused(make_article):
+    article = make_article(title="正文")
+    reads_clock = Prepared(
+        Article,
+        lambda slug, language: Article.objects.filter(
+            published_at__lte=timezone.now(), language=language, slug=slug
+        ),
+        slug=str,
+        language=str,
+    )
+    with pytest.raises(TypeError, match="besides its arguments"):
+        reads_clock(slug=article.slug, language="zh-hans")
+    reads_language = Prepared(
+        Article,
+        lambda slug, now: Article.objects.published(at=now).filter(slug=slug),
+        slug=str,
+        now=datetime,
+    )
+    with translation.override("zh-hans"), pytest.raises(TypeError, match="besides"):
+        reads_language(slug=article.slug, now=timezone.now())
+
+
+def test_values_are_named_and_used():
+    with pytest.raises(TypeError, match="str, int or datetime"):
+        Prepared(Article, lambda ids: Article.objects.filter(pk__in=ids), ids=list)
+    unused = Prepared(Article, lambda slug, pk: Article.objects.filter(slug=slug), slug=str, pk=int)
+    with pytest.raises(TypeError, match="not in the statement"):
+        unused(slug="x", pk=1)
+    with pytest.raises(TypeError, match="exactly"):
+        by_slug()(slug="x")
+
+
+def test_the_article_page_reads_its_row_prepared(client, make_article):
+    article = make_article(title="读者看到的", body="<p>正文</p>")
+    assert visible_article(slug=article.slug, now=timezone.now(), language="zh-hans") == [article]
+    assert "读者看到的" in client.get(article.get_absolute_url()).content.decode()
+    draft = make_article(title="草稿", status=Article.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == 404
