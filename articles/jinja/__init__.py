@@ -11,6 +11,8 @@ Variables a page does not set are empty, as in Django's engine (ChainableUndefin
 errors: `{% if is_preview %}` on a page that is no preview.
 """
 
+from functools import lru_cache
+
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import defaultfilters
@@ -23,7 +25,19 @@ from articles.models.addresses import cached_reverse
 
 
 def date(value, arg=None):
-    """Django's `date` filter, given the value in the current time zone as its engine does."""
+    """Django's `date` filter, given the value in the current time zone as its engine does;
+    remembered per time zone and language (an article page formats four, 40-60 microseconds
+    each through Django's format lookups)."""
+    try:
+        return _formatted_date(
+            value, arg, timezone.get_current_timezone_name(), translation.get_language()
+        )
+    except TypeError:  # unhashable: not a date, and "" as Django gives it
+        return defaultfilters.date(timezone.template_localtime(value), arg)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_date(value, arg, zone, language):
     return defaultfilters.date(timezone.template_localtime(value), arg)
 
 
@@ -40,6 +54,7 @@ _translated = {}
 @receiver(setting_changed)
 def _forget(**kwargs):
     _translated.clear()
+    _formatted_date.cache_clear()
 
 
 def gettext(message, **variables):
