@@ -1,4 +1,4 @@
-"""Prepared (articles/reading/prepared.py): a statement compiled once gives, for each call's
+"""Prepared (articles/querysets/prepared.py): a statement compiled once gives, for each call's
 values, the rows the ORM gives, and refuses a statement that would freeze the clock or the
 language of its first call."""
 
@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from articles.models import Article, Section
-from articles.reading.prepared import Prepared
+from articles.querysets.prepared import Prepared
 from articles.reading.views import visible_article
 
 pytestmark = pytest.mark.django_db

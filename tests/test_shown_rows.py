@@ -1,4 +1,4 @@
-"""shown_rows() (articles/reading/rows.py): the rows a list page shows, made without
+"""shown_rows() (articles/querysets/rows.py): the rows a list page shows, made without
 Model.__init__, are the rows the ORM gives."""
 
 import pytest
@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Placement, Section
-from articles.reading.rows import shown_rows
+from articles.querysets.rows import shown_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.db import connections
 from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Author, Tag, TaggedArticle, Topic
-from articles.reading.rows import partial as _partial
+from articles.querysets.rows import partial as _partial
 
 AUTHORS, TOPICS, TAGS = "authors", "topics", "tags"
 KINDS = (AUTHORS, TOPICS, TAGS)

@@ -21,8 +21,8 @@ from django.utils.functional import cached_property
 from articles.models import Placement
 from articles.pagecache.state import cached_for_content
 from articles.querysets import PINNED_SLOT
+from articles.querysets.rows import shown_rows
 from articles.reading.labels import AUTHORS, attach_labels
-from articles.reading.rows import shown_rows
 
 MAX_PAGES = 250
 READING_ORDER = (F("weight").asc(nulls_last=True), F("published_at").desc(), F("pk").desc())

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles.models import Article, TaggedArticle
 from articles.pagecache.generation import request_generation
 from articles.pagecache.keep import keep_shared
-from articles.reading.rows import partial
+from articles.querysets.rows import partial
 
 RELATED_LIMIT = 4
 RELATED_CACHE_SECONDS = 60

@@ -23,12 +23,12 @@ from articles.pagecache.state import cached_for_content
 from articles.pagecache.terms import term_key
 from articles.portal.channels import channels_by_section
 from articles.querysets import CAROUSEL_SLOT, SHOWCASE_SLOT, reading_language
+from articles.querysets.prepared import Prepared
 from articles.reading import languages, portal
 from articles.reading import related as reading
 from articles.reading.home import home_blocks, home_slots
 from articles.reading.labels import AUTHORS, attach_labels
 from articles.reading.pagination import ReadingOrderPaginator
-from articles.reading.prepared import Prepared
 from articles.reading.toc import table_of_contents
 from articles.search import highlight as highlighting
 from articles.search import query as search
@@ -179,7 +179,7 @@ class TaxonomyArticleListView(FiguresMixin, ArticleListView):
         return context
 
 
-# The article page's own row, as readers may see it: compiled once (reading/prepared.py).
+# The article page's own row, as readers may see it: compiled once (querysets/prepared.py).
 visible_article = Prepared(
     Article,
     lambda slug, now, language: (

@@ -38,6 +38,7 @@ from django.db.models.expressions import Col
 
 from articles.models import Article
 from articles.pagecache.state import cached_for_content
+from articles.querysets.rows import shown_rows
 from articles.text import segment
 
 MAX_QUERY_LENGTH = 100
@@ -338,7 +339,8 @@ class SearchResults(Sequence):
     def __getitem__(self, index):
         ids = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
         # Not the search document: the page does not show it (and it is stored out of the row).
-        rows = self.queryset.filter(pk__in=ids).defer("search_document")
+        # Made as list rows are, without Model.__init__: a page of results is only shown.
+        rows = shown_rows(self.queryset.filter(pk__in=ids).defer("search_document"))
         by_pk = {article.pk: article for article in rows}
         page = [by_pk[pk] for pk in ids if pk in by_pk]
         return page if isinstance(index, slice) else page[0]
