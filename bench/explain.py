@@ -45,7 +45,7 @@ def queries():
     page_ids = list(rest[:20])
     (listed,) = attach_labels([Article.objects.get(pk=article.pk)])
     trace = []
-    search.newest_ranked(visible, "元宇宙", trace=trace)
+    search.newest_ranked("元宇宙", trace=trace)
     return {
         "list: live pinned ids": visible.filter(pk__in=_live_pinned_ids())
         .order_by(*READING_ORDER)

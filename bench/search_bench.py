@@ -94,17 +94,16 @@ def time_page(client, query, runs):
 def chosen_plan(query):
     """What newest_ranked() ran: e.g. "walk", "window 8", "window 4 > table"."""
     trace = []
-    search.newest_ranked(Article.objects.published(), query, trace=trace)
+    search.newest_ranked(query, trace=trace)
     return trace, " > ".join(f"{how} {size}" if size else how for how, size, _ in trace)
 
 
 def time_candidates(query, runs):
     """The search queries alone (search.newest_ranked), without the page around them."""
-    visible = Article.objects.published()
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
-        search.newest_ranked(visible, query)
+        search.newest_ranked(query)
         timings.append((time.perf_counter() - started) * 1000)
     return statistics.median(timings)
 

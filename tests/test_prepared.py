@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -83,8 +84,39 @@ def test_a_statement_that_reads_the_clock_or_the_language_itself_is_refused(make
         reads_language(slug=article.slug, now=timezone.now())
 
 
+def test_lists_like_patterns_and_joined_text(make_article):
+    """A list's length is the statement's shape; a value in a LIKE pattern is escaped as Django
+    escapes it (a reader's % or _ is a plain character); an empty `__in` list is no rows."""
+    first, second, third = (
+        make_article(title=title) for title in ("100% 元宇宙", "1000 元宇宙", "a_b")
+    )
+    by_ids = Prepared(
+        Article, lambda ids: Article.objects.filter(pk__in=ids).order_by("pk"), ids=[int]
+    )
+    assert by_ids(ids=[third.pk, first.pk]) == [first, third]
+    assert by_ids(ids=[second.pk]) == [second]
+    assert by_ids(ids=[first.pk, second.pk, third.pk]) == [first, second, third]
+    assert by_ids(ids=[]) == []
+    titled = Prepared(
+        Article,
+        lambda words: Article.objects.filter(
+            *[Q(title__icontains=word) for word in words]
+        ).order_by("pk"),
+        words=[str],
+    )
+    for words in (["100%"], ["元宇宙"], ["%"], ["_"], ["a_b"], ["0%", "元"], ["\\"], ["100% 元"]):
+        orms = Article.objects.filter(*[Q(title__icontains=word) for word in words]).order_by("pk")
+        assert titled(words=words) == list(orms), words
+    pks = Prepared(
+        Article,
+        lambda words: Article.objects.filter(title__in=words).values_list("pk", flat=True),
+        words=[str],
+    )
+    assert pks.rows(words=["a_b", "无"]) == [(third.pk,)]
+
+
 def test_values_are_named_and_used():
-    with pytest.raises(TypeError, match="str, int or datetime"):
+    with pytest.raises(TypeError, match="str, int, datetime"):
         Prepared(Article, lambda ids: Article.objects.filter(pk__in=ids), ids=list)
     unused = Prepared(Article, lambda slug, pk: Article.objects.filter(slug=slug), slug=str, pk=int)
     with pytest.raises(TypeError, match="not in the statement"):
