@@ -34,6 +34,17 @@ def test_a_value_is_computed_once_and_then_read_from_this_process():
     assert compute.calls == 1
 
 
+def test_a_value_kept_here_only_is_not_in_the_shared_cache():
+    compute = Counting()
+    here = state.cached_for_content(parts=("test-value",), compute=compute, shared=False)
+    key = state.ContentState.current().key("value", "zh-hans", "test-value")
+    assert cache.get(key) is None
+    assert state.cached_for_content(parts=("test-value",), compute=compute, shared=False) == here
+    assert compute.calls == 1
+    bump_generation()
+    assert state.cached_for_content(parts=("test-value",), compute=compute, shared=False) == [2]
+
+
 def test_a_change_starts_over():
     compute = Counting()
     state.cached_for_content(parts=("test-value",), compute=compute)

@@ -1,12 +1,14 @@
 """The public pages' `date` filter (articles/jinja) is Django's, remembered per time zone and
 language, and absolute addresses are the site's root plus the path as urljoin() gives them."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from django.template import engines
+import pytest
+from django.template import defaultfilters, engines
 from django.test import RequestFactory
 from django.utils import timezone, translation
 
+from articles.jinja import date as jinja_date
 from articles.reading.site_url import absolute_url
 
 WHEN = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
@@ -27,6 +29,33 @@ def test_the_date_follows_the_time_zone_and_the_language():
         assert rendered('{{ when|date("F") }}', when=WHEN) == "三月"
     assert rendered('{{ when|date("Y") }}', when=None) == ""
     assert rendered('{{ when|date("Y") }}', when=["not", "a", "date"]) == ""
+
+
+@pytest.mark.parametrize(
+    "fmt",
+    ["Y-m-d", "c", "Y-m-d H:i", "H:i:s", "Y年m月d日", "d/m/Y", "F", "N j, Y", "\\Y Y", "", None],
+)
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/St_Johns"])
+def test_the_date_is_djangos(fmt, zone):
+    """Formats of numbers only are written without Django's format machinery: the same text."""
+    whens = [
+        WHEN,
+        datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=UTC),
+        datetime(2026, 12, 31, 16, 0, 59, 999999, tzinfo=UTC),
+        datetime(2026, 7, 1, 9, 8, 7),  # naive: shown as it is
+        date(2026, 5, 4),
+    ]
+    with timezone.override(zone):
+        for when in whens:
+            djangos = outcome(defaultfilters.date, timezone.template_localtime(when), fmt)
+            assert outcome(jinja_date, when, fmt) == djangos, (when, fmt)
+
+
+def outcome(write, *args):
+    try:
+        return write(*args)
+    except TypeError as error:  # a date given a time's format: an error in both
+        return str(error)
 
 
 def test_absolute_addresses_are_per_request(settings):

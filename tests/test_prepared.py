@@ -112,7 +112,8 @@ def test_lists_like_patterns_and_joined_text(make_article):
         lambda words: Article.objects.filter(title__in=words).values_list("pk", flat=True),
         words=[str],
     )
-    assert pks.rows(words=["a_b", "无"]) == [(third.pk,)]
+    assert pks.rows(words=["a_b", "无"]) == [[third.pk]]
+    assert pks.driver_rows(words=["a_b", "无"]) == [(third.pk,)]
 
 
 def test_values_are_named_and_used():

@@ -69,7 +69,7 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class PlacementQuerySet(models.QuerySet):
-    def live(self, *, at=None):
+    def live(self, *, at=None, language=None):
         """Placements in force now whose article readers can see."""
         now = at or timezone.now()
         article = self.model._meta.get_field("article").related_model
@@ -78,5 +78,5 @@ class PlacementQuerySet(models.QuerySet):
             Q(ends_at__isnull=True) | Q(ends_at__gt=now),
             article__status=article.Status.PUBLISHED,
             article__published_at__lte=now,
-            article__language=reading_language(),
+            article__language=language or reading_language(),
         )

@@ -21,6 +21,7 @@ language and a moment later, and refused if the two differ in more than the mark
 """
 
 import re
+import time
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -29,7 +30,7 @@ from django.core.signals import setting_changed
 from django.db import connections, router
 from django.db.models.query import ModelIterable, get_related_populators
 from django.dispatch import receiver
-from django.utils import timezone, translation
+from django.utils import translation
 
 _MARKERS = {
     str: lambda index: f"\ufffeprepared{index:06d}\ufffe",
@@ -47,16 +48,19 @@ class Prepared:
 
     kinds: each value's name and type, e.g. slug=str, now=datetime, ids=[int]. Calling it with
     those values returns the list of instances the queryset would; rows() the rows of a
-    values_list() queryset as the database driver gives them.
+    values_list() queryset, as lists, through the ORM's converters; driver_rows() as the
+    database driver gives them (for columns it already gives as Python wants). `shape`: the names of values
+    passed to `build` as they are, which make another statement each (a slice's bounds, which
+    Django writes into the SQL); they must be hashable.
     """
 
-    def __init__(self, model, build, **kinds):
+    def __init__(self, model, build, *, shape=(), **kinds):
         unknown = {name for name, kind in kinds.items() if _marker_kind(kind) not in _MARKERS}
         if unknown:
             raise TypeError(
                 f"Prepared values must be str, int, datetime, [str] or [int]: {unknown}"
             )
-        self.model, self.build, self.kinds = model, build, kinds
+        self.model, self.build, self.kinds, self.shape = model, build, kinds, tuple(shape)
         self._statements = {}
         _PREPARED.append(self)
 
@@ -64,18 +68,23 @@ class Prepared:
         return self._statement(values).instances(values)
 
     def rows(self, **values):
+        statement = self._statement(values)
+        return list(statement.converted(statement.rows(values)))
+
+    def driver_rows(self, **values):
         return self._statement(values).rows(values)
 
     def _statement(self, values):
-        if values.keys() != self.kinds.keys():
-            raise TypeError(f"Prepared takes exactly {sorted(self.kinds)}")
+        if values.keys() != {*self.kinds, *self.shape}:
+            raise TypeError(f"Prepared takes exactly {sorted({*self.kinds, *self.shape})}")
         lengths = tuple(
             len(values[name]) for name, kind in self.kinds.items() if isinstance(kind, list)
         )
-        key = (router.db_for_read(self.model), lengths)
+        shape = {name: values[name] for name in self.shape}
+        key = (router.db_for_read(self.model), lengths, tuple(shape.values()))
         statement = self._statements.get(key)
         if statement is None:
-            statement = self._statements[key] = _Statement(self, *key)
+            statement = self._statements[key] = _Statement(self, key[0], lengths, shape)
         return statement
 
 
@@ -98,8 +107,8 @@ def _markers(kinds, lengths):
 
 
 class _Statement:
-    def __init__(self, prepared, alias, lengths):
-        self.alias = alias
+    def __init__(self, prepared, alias, lengths, shape):
+        self.alias, self.shape = alias, shape
         markers = _markers(prepared.kinds, lengths)
         self.places = _places(connections[alias], markers)
         self.empty = False
@@ -108,9 +117,7 @@ class _Statement:
         except EmptyResultSet:  # an empty `__in` list: no rows whatever the other values
             self.empty = True
             return
-        compiled_at = timezone.now()
-        while timezone.now() == compiled_at:  # a moment later: a clock read gives another time
-            pass
+        time.sleep(0.001)  # a moment later: a clock read gives another time
         with translation.override(_another_language()):
             again = self._compile(prepared, markers)[1:]
         if again != (self.sql, self.slots):
@@ -127,7 +134,7 @@ class _Statement:
             self.populators = get_related_populators(klass_info, select, alias)
 
     def _compile(self, prepared, markers):
-        queryset = prepared.build(**markers)
+        queryset = prepared.build(**markers, **self.shape)
         if queryset.query.annotations and queryset._iterable_class is ModelIterable:
             raise TypeError("Prepared makes plain instances: no annotations")
         compiler = queryset.query.get_compiler(using=self.alias)
@@ -149,18 +156,20 @@ class _Statement:
             cursor.execute(self.sql, params)
             return cursor.fetchall()
 
-    def instances(self, values):
-        rows = self.rows(values)
+    def converted(self, rows):
         connection = connections[self.alias]
-        made = []
         for row in rows:
-            if self.converters:
-                row = list(row)
-                for position, (converters, expression) in self.converters:
-                    value = row[position]
-                    for converter in converters:
-                        value = converter(value, expression, connection)
-                    row[position] = value
+            row = list(row)
+            for position, (converters, expression) in self.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            yield row
+
+    def instances(self, values):
+        made = []
+        for row in self.converted(self.rows(values)):
             instance = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, instance)

@@ -43,37 +43,54 @@ def _related(model, related, path=()):
     return found
 
 
+class ShownShape:
+    """The columns shown_rows() reads for a queryset's shape, and how it makes their rows."""
+
+    def __init__(self, queryset):
+        model, query = queryset.model, queryset.query
+        self.model = model
+        self.own = [field.attname for field in _loaded_fields(model, query)]
+        self.columns, self.parts = list(self.own), []
+        for path, related_model in _related(model, query.select_related or {}):
+            attnames = [field.attname for field in related_model._meta.concrete_fields]
+            self.parts.append((path, related_model, attnames, len(self.columns)))
+            self.columns += ["__".join((*path, attname)) for attname in attnames]
+
+    @staticmethod
+    def fits(queryset):
+        """False for what shown_rows() reads the ordinary way: select_related() of every
+        relation, a deferred field of a related object, annotations."""
+        query = queryset.query
+        names = query.deferred_loading[0]
+        return not (
+            query.select_related is True
+            or any("__" in name for name in names)
+            or query.annotations
+            or query.extra
+        )
+
+    def made(self, rows, using):
+        """Instances, with their select_related() objects, from rows of self.columns."""
+        made_rows = []
+        for row in rows:
+            instance = partial(self.model, using, **dict(zip(self.own, row, strict=False)))
+            made = {(): instance}
+            for path, related_model, attnames, start in self.parts:
+                values = dict(zip(attnames, row[start : start + len(attnames)], strict=True))
+                holder, obj = made[path[:-1]], None
+                if holder is not None:
+                    if values[related_model._meta.pk.attname] is not None:
+                        obj = partial(related_model, using, **values)
+                    holder._state.fields_cache[path[-1]] = obj
+                made[path] = obj
+            made_rows.append(instance)
+        return made_rows
+
+
 def shown_rows(queryset):
     """list(queryset), with its select_related() objects, made by partial(). A queryset of
-    another shape (select_related() of every relation, a deferred field of a related object,
-    annotations) is read the ordinary way."""
-    query = queryset.query
-    names = query.deferred_loading[0]
-    if (
-        query.select_related is True
-        or any("__" in name for name in names)
-        or query.annotations
-        or query.extra
-    ):
+    another shape (ShownShape.fits()) is read the ordinary way."""
+    if not ShownShape.fits(queryset):
         return list(queryset)
-    model, using = queryset.model, queryset.db
-    own = [field.attname for field in _loaded_fields(model, query)]
-    columns, parts = list(own), []
-    for path, related_model in _related(model, query.select_related or {}):
-        attnames = [field.attname for field in related_model._meta.concrete_fields]
-        parts.append((path, related_model, attnames, len(columns)))
-        columns += ["__".join((*path, attname)) for attname in attnames]
-    rows = []
-    for row in queryset.values_list(*columns):
-        instance = partial(model, using, **dict(zip(own, row, strict=False)))
-        made = {(): instance}
-        for path, related_model, attnames, start in parts:
-            values = dict(zip(attnames, row[start : start + len(attnames)], strict=True))
-            holder, obj = made[path[:-1]], None
-            if holder is not None:
-                if values[related_model._meta.pk.attname] is not None:
-                    obj = partial(related_model, using, **values)
-                holder._state.fields_cache[path[-1]] = obj
-            made[path] = obj
-        rows.append(instance)
-    return rows
+    shape = ShownShape(queryset)
+    return shape.made(queryset.values_list(*shape.columns), queryset.db)

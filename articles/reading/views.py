@@ -28,10 +28,24 @@ from articles.reading import languages, portal
 from articles.reading import related as reading
 from articles.reading.home import home_blocks, home_slots
 from articles.reading.labels import AUTHORS, attach_labels
-from articles.reading.pagination import ReadingOrderPaginator
+from articles.reading.pagination import ListStatements, ReadingOrderPaginator
+from articles.reading.taxonomies import TAXONOMIES
 from articles.reading.toc import table_of_contents
 from articles.search import highlight as highlighting
 from articles.search import query as search
+
+# The lists' statements, compiled once per shape (reading/pagination.py).
+EVERY_ARTICLE = ListStatements()
+TERM_LISTS = {taxonomy.name: ListStatements(of=taxonomy.article_field) for taxonomy in TAXONOMIES}
+# A term by its slug, for its page (taxonomy_term()).
+TERMS = {
+    taxonomy.name: Prepared(
+        taxonomy.model,
+        lambda slug, model=taxonomy.model: model.objects.filter(slug=slug).order_by("pk")[:1],
+        slug=str,
+    )
+    for taxonomy in TAXONOMIES
+}
 
 
 class FiguresMixin:
@@ -85,6 +99,10 @@ class ArticleListView(ListView):
         # ReadingOrderPaginator puts it in reading order (pinned first) with index-only queries.
         return self.narrow(Article.objects.published()).for_cards()
 
+    def list_statements(self):
+        """This list's statements compiled once (ListStatements), None for the ORM's."""
+        return EVERY_ARTICLE.bound()
+
     def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
         return self.paginator_class(
             queryset,
@@ -92,6 +110,7 @@ class ArticleListView(ListView):
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             list_key=self.list_key(),
+            statements=self.list_statements(),
             **kwargs,
         )
 
@@ -116,7 +135,7 @@ def taxonomy_term(taxonomy, slug):
     any of them starts a new one): its page reads no query for it. 404 when there is none."""
     term = cached_for_content(
         parts=("term", taxonomy.name, slug),
-        compute=lambda: taxonomy.model.objects.filter(slug=slug).first(),
+        compute=lambda: next(iter(TERMS[taxonomy.name](slug=slug)), None),
     )
     if term is None:
         raise Http404(f"没有这个{taxonomy.model._meta.verbose_name}")
@@ -133,6 +152,11 @@ class TaxonomyArticleListView(FiguresMixin, ArticleListView):
 
     def list_key(self):
         return (self.taxonomy.name, self.heading_object.pk, *self.wanted.key)
+
+    def list_statements(self):
+        if self.wanted.key:  # a section's filters or sort order: the ORM builds those
+            return None
+        return TERM_LISTS[self.taxonomy.name].bound(term=self.heading_object.pk)
 
     def narrow(self, queryset):
         self.heading_object = taxonomy_term(self.taxonomy, self.kwargs["slug"])

@@ -318,7 +318,7 @@ def newest_ranked(query, *, trace=None):
         if start is not None:
             values["since"] = start
         # (pk, rank) as the driver gives them: two integers, no converter to pass through.
-        rows = _CANDIDATES[walk, start is not None].rows(**values)
+        rows = _CANDIDATES[walk, start is not None].driver_rows(**values)
         if trace is not None:
             visible = Article.objects.published(at=now, language=language)
             trace.append((how, size, candidates(visible, query, since=start, walk=walk)))
