@@ -5,9 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from articles.models import Article
+from articles.models import Article, ArticleAuthor, Author, Section, Tag, Topic
 from articles.reading import pagination
 from tests.reading_order import in_reading_order
 
@@ -38,6 +38,39 @@ def test_slice_matches_in_reading_order(mixed, start, stop):
 
     assert [a.title for a in got] == [a.title for a in expected]
     assert [a.is_pinned for a in got] == [a.is_pinned for a in expected]
+
+
+@pytest.mark.parametrize(("start", "stop"), [(0, 5), (0, 12), (1, 3), (2, 20), (20, 40)])
+@pytest.mark.parametrize("of", [None, "tags", "topics", "authors", "section"])
+def test_compiled_statements_give_the_orms_pages(mixed, start, stop, of):
+    """ListStatements (the list of every article, a term's list) read the same page as the
+    ORM's reading_order_slice(), pinned first, in any language."""
+    section = Section.objects.create(name="资讯", slug="news")
+    tag, topic = Tag.objects.create(name="元宇宙"), Topic.objects.create(name="游戏")
+    author = Author.objects.create(name="林")
+    for n, article in enumerate(Article.objects.order_by("pk")):
+        if n % 3:
+            article.tags.add(tag)
+            article.topics.add(topic)
+            ArticleAuthor.objects.create(article=article, author=author)
+            article.section = section
+            article.save()
+    term = {"tags": tag, "topics": topic, "authors": author, "section": section}.get(of)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            visible = Article.objects.published().for_cards()
+            if term is not None:
+                visible = visible.filter(**{of: term})
+            orms = pagination.reading_order_slice(visible.all(), start=start, stop=stop)
+            bound = pagination.ListStatements(of).bound(**({"term": term.pk} if term else {}))
+            mine = pagination.reading_order_slice(
+                visible.all(), start=start, stop=stop, order_ids=bound.order_ids, rows=bound.rows
+            )
+        assert [(a.pk, a.is_pinned, a.title, a.section_id) for a in mine] == [
+            (a.pk, a.is_pinned, a.title, a.section_id) for a in orms
+        ]
+        assert [a.byline for a in mine] == [a.byline for a in orms]
+        assert bool(orms) == (language == "zh-hans" and start < (25 if of is None else 16))
 
 
 def test_lists_stop_at_the_page_cap(client, mixed, monkeypatch):

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from articles.models import Article, Section
+from articles.querysets import prepared as prepared_module
 from articles.querysets.prepared import Prepared
 from articles.reading.views import visible_article
 
@@ -132,3 +133,25 @@ def test_the_article_page_reads_its_row_prepared(client, make_article):
     assert "读者看到的" in client.get(article.get_absolute_url()).content.decode()
     draft = make_article(title="草稿", status=Article.Status.DRAFT)
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_shapes_are_statements_of_their_own_and_few_are_kept(make_article, monkeypatch):
+    articles = [make_article(title=f"第{n}篇") for n in range(4)]
+    newest = Prepared(
+        Article,
+        lambda start, stop, language: Article.objects.filter(language=language).order_by("pk")[
+            start:stop
+        ],
+        shape=("start", "stop"),
+        language=str,
+    )
+    monkeypatch.setattr(prepared_module, "MAX_STATEMENTS", 2)
+    assert newest(start=0, stop=2, language="zh-hans") == articles[:2]
+    assert newest(start=1, stop=3, language="zh-hans") == articles[1:3]
+    assert newest(start=3, stop=9, language="zh-hans") == articles[3:]
+    assert len(newest._statements) == 2  # the oldest shape dropped
+    assert newest(start=0, stop=2, language="en") == []
+    with pytest.raises(ValueError, match="at most"):
+        Prepared(Article, lambda ids: Article.objects.filter(pk__in=ids), ids=[int])(
+            ids=list(range(1001))
+        )

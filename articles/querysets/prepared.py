@@ -23,6 +23,7 @@ language and a moment later, and refused if the two differ in more than the mark
 import re
 import time
 from datetime import UTC, datetime, timedelta
+from threading import Lock
 
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
@@ -40,6 +41,7 @@ _MARKERS = {
 _MARKER_TEXT = re.compile("\ufffeprepared[0-9]{6}\ufffe")
 _LIKE = re.compile("%?(\ufffeprepared[0-9]{6}\ufffe)%?")
 _LIST_SPAN = 1000  # markers per list value: a list holds at most this many
+MAX_STATEMENTS = 512
 _PREPARED = []
 
 
@@ -49,9 +51,10 @@ class Prepared:
     kinds: each value's name and type, e.g. slug=str, now=datetime, ids=[int]. Calling it with
     those values returns the list of instances the queryset would; rows() the rows of a
     values_list() queryset, as lists, through the ORM's converters; driver_rows() as the
-    database driver gives them (for columns it already gives as Python wants). `shape`: the names of values
-    passed to `build` as they are, which make another statement each (a slice's bounds, which
-    Django writes into the SQL); they must be hashable.
+    database driver gives them (for columns it already gives as Python wants). `shape`: the
+    names of values passed to `build` as they are, which make another statement each (a
+    slice's bounds, which Django writes into the SQL); they must be hashable. At most
+    MAX_STATEMENTS shapes are kept, the oldest dropped first.
     """
 
     def __init__(self, model, build, *, shape=(), **kinds):
@@ -61,7 +64,7 @@ class Prepared:
                 f"Prepared values must be str, int, datetime, [str] or [int]: {unknown}"
             )
         self.model, self.build, self.kinds, self.shape = model, build, kinds, tuple(shape)
-        self._statements = {}
+        self._statements, self._lock = {}, Lock()
         _PREPARED.append(self)
 
     def __call__(self, **values):
@@ -80,11 +83,17 @@ class Prepared:
         lengths = tuple(
             len(values[name]) for name, kind in self.kinds.items() if isinstance(kind, list)
         )
+        if any(length > _LIST_SPAN for length in lengths):
+            raise ValueError(f"Prepared lists hold at most {_LIST_SPAN} values")
         shape = {name: values[name] for name in self.shape}
         key = (router.db_for_read(self.model), lengths, tuple(shape.values()))
         statement = self._statements.get(key)
         if statement is None:
-            statement = self._statements[key] = _Statement(self, key[0], lengths, shape)
+            statement = _Statement(self, key[0], lengths, shape)
+            with self._lock:
+                while len(self._statements) >= MAX_STATEMENTS:
+                    del self._statements[next(iter(self._statements))]
+                self._statements[key] = statement
         return statement
 
 
@@ -95,7 +104,7 @@ def _marker_kind(kind):
 
 
 def _markers(kinds, lengths):
-    """{name: marker} and {adapted marker: (name, index in its list or None)}."""
+    """{name: its marker, or a list of markers for a list value of that length}."""
     markers, lengths = {}, iter(lengths)
     for i, (name, kind) in enumerate(kinds.items()):
         make = _MARKERS[_marker_kind(kind)]
@@ -253,4 +262,5 @@ def _another_language():
 @receiver(setting_changed)
 def _forget(**kwargs):
     for prepared in _PREPARED:
-        prepared._statements.clear()
+        with prepared._lock:
+            prepared._statements.clear()
