@@ -259,8 +259,22 @@ def _another_language():
     return next((code for code in codes if code != translation.get_language()), codes[0])
 
 
+# What a compiled statement may depend on besides its values: the databases and which one
+# reads (the alias is in its key, a test may swap the rest), the languages, the time zone.
+_COMPILED_FROM = {
+    "DATABASES",
+    "DATABASE_ROUTERS",
+    "LANGUAGES",
+    "LANGUAGE_CODE",
+    "USE_TZ",
+    "TIME_ZONE",
+}
+
+
 @receiver(setting_changed)
-def _forget(**kwargs):
+def _forget(*, setting, **kwargs):
+    if setting not in _COMPILED_FROM:
+        return
     for prepared in _PREPARED:
         with prepared._lock:
             prepared._statements.clear()
