@@ -20,23 +20,11 @@ pytestmark = pytest.mark.django_db
 SHOWN = ("id", "title", "slug", "language", "body", "published_at", "updated_at", "fields")
 
 
-def by_slug():
-    return Prepared(
-        Article,
-        lambda slug, now, language: (
-            Article.objects.for_cards().published(at=now, language=language).filter(slug=slug)
-        ),
-        slug=str,
-        now=datetime,
-        language=str,
-    )
-
-
 def test_the_rows_are_the_orms_for_each_calls_values(make_article):
     news = Section.objects.create(name="资讯", slug="news", translations={"en": {"name": "News"}})
     first = make_article(title="有栏目", section=news, fields={"score": 3}, body="<p>一</p>")
     second = make_article(title="无栏目", body="<p>二</p>")
-    prepared, now = by_slug(), timezone.now()
+    prepared, now = visible_article, timezone.now()
     for article in (first, second, first):
         with CaptureQueriesContext(connection) as queries:
             (mine,) = prepared(slug=article.slug, now=now, language="zh-hans")
@@ -56,7 +44,7 @@ def test_the_rows_are_the_orms_for_each_calls_values(make_article):
 def test_the_clock_and_the_language_are_the_calls(make_article):
     later = make_article(title="定时", published_at=timezone.now() + timedelta(hours=1))
     english = make_article(title="English", language="en")
-    prepared, now = by_slug(), timezone.now()
+    prepared, now = visible_article, timezone.now()
     assert prepared(slug=later.slug, now=now, language="zh-hans") == []
     assert prepared(slug=later.slug, now=now + timedelta(hours=2), language="zh-hans") == [later]
     assert prepared(slug=english.slug, now=now, language="zh-hans") == []
@@ -124,7 +112,7 @@ def test_values_are_named_and_used():
     with pytest.raises(TypeError, match="not in the statement"):
         unused(slug="x", pk=1)
     with pytest.raises(TypeError, match="exactly"):
-        by_slug()(slug="x")
+        visible_article(slug="x")
 
 
 def test_the_article_page_reads_its_row_prepared(client, make_article):
