@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -111,6 +111,11 @@ def test_values_are_named_and_used():
     unused = Prepared(Article, lambda slug, pk: Article.objects.filter(slug=slug), slug=str, pk=int)
     with pytest.raises(TypeError, match="not in the statement"):
         unused(slug="x", pk=1)
+    annotated = Prepared(
+        Article, lambda slug: Article.objects.annotate(one=Value(1)).filter(slug=slug), slug=str
+    )
+    with pytest.raises(TypeError, match="no annotations"):
+        annotated(slug="x")
     with pytest.raises(TypeError, match="exactly"):
         visible_article(slug="x")
 

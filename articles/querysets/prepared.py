@@ -29,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.signals import setting_changed
 from django.db import connections, router
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import get_related_populators
 from django.dispatch import receiver
 from django.utils import translation
 
@@ -144,10 +144,10 @@ class _Statement:
 
     def _compile(self, prepared, markers):
         queryset = prepared.build(**markers, **self.shape)
-        if queryset.query.annotations and queryset._iterable_class is ModelIterable:
-            raise TypeError("Prepared makes plain instances: no annotations")
         compiler = queryset.query.get_compiler(using=self.alias)
         sql, params = compiler.as_sql()
+        if compiler.klass_info is not None and queryset.query.annotations:  # instances
+            raise TypeError("Prepared makes plain instances: no annotations")
         slots = tuple(_slot(param, self.places) for param in params)
         found = {place for slot in slots for place in _slot_places(slot)}
         missing = set(self.places.values()) - found
