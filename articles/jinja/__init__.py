@@ -54,8 +54,7 @@ def _plain_format(arg):
     if arg == "c":
         return (datetime.isoformat,)
     if not arg or any(
-        char == "\\" or (char.isascii() and char.isalpha() and char not in _NUMBERS)
-        for char in arg
+        char == "\\" or (char.isascii() and char.isalpha() and char not in _NUMBERS) for char in arg
     ):
         return None
     return tuple(_NUMBERS.get(char, char) for char in arg)

@@ -123,6 +123,7 @@ class _Statement:
         self.empty = False
         try:
             compiler, self.sql, self.slots = self._compile(prepared, markers)
+            instances = self._queryset_of_instances
         except EmptyResultSet:  # an empty `__in` list: no rows whatever the other values
             self.empty = True
             return
@@ -136,7 +137,7 @@ class _Statement:
         select, klass_info = compiler.select, compiler.klass_info
         converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
         self.converters = list(converters.items())
-        if klass_info is not None:  # a queryset of instances, not values
+        if instances:  # a queryset of instances, not values
             fields = klass_info["select_fields"]
             self.model, self.start, self.end = klass_info["model"], fields[0], fields[-1] + 1
             self.init_list = [column[0].target.attname for column in select[self.start : self.end]]
@@ -146,7 +147,9 @@ class _Statement:
         queryset = prepared.build(**markers, **self.shape)
         compiler = queryset.query.get_compiler(using=self.alias)
         sql, params = compiler.as_sql()
-        if compiler.klass_info is not None and queryset.query.annotations:  # instances
+        # Instances unless values() or values_list() chose the columns.
+        self._queryset_of_instances = queryset.query.default_cols
+        if self._queryset_of_instances and queryset.query.annotations:
             raise TypeError("Prepared makes plain instances: no annotations")
         slots = tuple(_slot(param, self.places) for param in params)
         found = {place for slot in slots for place in _slot_places(slot)}

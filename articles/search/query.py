@@ -171,7 +171,7 @@ def candidates(queryset, query, *, since=None, walk=False):
     return _candidates(queryset, query_terms(query), since=since, walk=walk)
 
 
-def _candidates(queryset, terms, *, since=None, walk=False):
+def _candidates(queryset, terms, *, since=None, walk=False, limit=None):
     if not terms:
         return queryset.none().values_list("pk")
     rank = rank_expression(terms)
@@ -184,12 +184,12 @@ def _candidates(queryset, terms, *, since=None, walk=False):
             F("published_at") + Value(timedelta(0)), output_field=DateTimeField()
         )
     newest = matching.order_by(newest_first.desc(), "-pk")
-    return newest.annotate(rank=rank).values_list("pk", "rank")[:MAX_CANDIDATES]
+    return newest.annotate(rank=rank).values_list("pk", "rank")[: limit or MAX_CANDIDATES]
 
 
-def _visible_candidates(*, walk, terms, now, language, since=None):
+def _visible_candidates(*, walk, limit, terms, now, language, since=None):
     visible = Article.objects.published(at=now, language=language)
-    return _candidates(visible, terms, since=since, walk=walk)
+    return _candidates(visible, terms, since=since, walk=walk, limit=limit)
 
 
 # candidates() of the visible articles, compiled once per plan kind and number of words
@@ -199,6 +199,7 @@ _CANDIDATES = {
     (walk, windowed): Prepared(
         Article,
         functools.partial(_visible_candidates, walk=walk),
+        shape=("limit",),  # MAX_CANDIDATES, which Django writes into the SQL
         terms=[str],
         now=datetime,
         language=str,
@@ -314,7 +315,7 @@ def newest_ranked(query, *, trace=None):
         if how == "window" and start is None:  # fewer visible articles than the window
             how, size = "table", None
         walk = how in ("walk", "database")
-        values = {"terms": terms, "now": now, "language": language}
+        values = {"terms": terms, "now": now, "language": language, "limit": MAX_CANDIDATES}
         if start is not None:
             values["since"] = start
         # (pk, rank) as the driver gives them: two integers, no converter to pass through.
