@@ -12,12 +12,21 @@ the URL patterns, which do not change while a process runs; a test that swaps th
 recently used dropped first.
 """
 
+import re
 from functools import lru_cache
+from urllib.parse import quote
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
+from django.utils.http import RFC3986_SUBDELIMS
+
+# What the `uslug` path converter takes (articles/reading/converters.py): letters of any script,
+# digits, - and _.
+SLUG_REGEX = r"[-\w]+"
+_SLUG = re.compile(SLUG_REGEX)
+_MARKER = "slugmarkerslug"
 
 
 @lru_cache(maxsize=8192)
@@ -37,6 +46,17 @@ def cached_reverse(viewname, *, language=None, **kwargs):
         get_urlconf(),
         get_script_prefix(),
     )
+
+
+def slug_address(viewname, *, slug, language=None):
+    """cached_reverse(viewname, slug=slug) for a view whose one argument is a `uslug`: the
+    address with a marker for the slug, reversed once per language, urlconf and script prefix,
+    and the slug put in its place, quoted as reverse() quotes it. A list page shows twenty
+    articles no page has shown yet after a change, and reverse() cost 40 microseconds each."""
+    if not _SLUG.fullmatch(slug):  # reverse() refuses it: the same error
+        return cached_reverse(viewname, language=language, slug=slug)
+    template = cached_reverse(viewname, language=language, slug=_MARKER)
+    return template.replace(_MARKER, quote(slug, safe=RFC3986_SUBDELIMS + "/~:@"), 1)
 
 
 @receiver(setting_changed)

@@ -12,7 +12,7 @@ from django_ckeditor_5.fields import CKEditor5Field
 from taggit.managers import TaggableManager
 
 from articles.media.renditions import add_body_renditions
-from articles.models.addresses import cached_reverse
+from articles.models.addresses import slug_address
 from articles.models.taxonomy import Author, Section, TaggedArticle, Topic
 from articles.querysets import ArticleQuerySet
 from articles.text.reading_time import reading_minutes
@@ -239,7 +239,7 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         """The article's page in its own language (/en/articles/... for English)."""
-        return cached_reverse("articles:article-detail", language=self.language, slug=self.slug)
+        return slug_address("articles:article-detail", language=self.language, slug=self.slug)
 
     def translations(self):
         """The other language versions of this article, in the site's language order."""
