@@ -77,6 +77,15 @@ class Prepared:
     def driver_rows(self, **values):
         return self._statement(values).rows(values)
 
+    def sql(self, **values):
+        """(SQL, parameters) of this call, to put inside another statement; None when it can
+        have no rows (an empty `__in` list)."""
+        statement = self._statement(values)
+        if statement.empty:
+            return None
+        connection = connections[statement.alias]
+        return statement.sql, [_value(slot, values, connection) for slot in statement.slots]
+
     def _statement(self, values):
         if values.keys() != {*self.kinds, *self.shape}:
             raise TypeError(f"Prepared takes exactly {sorted({*self.kinds, *self.shape})}")

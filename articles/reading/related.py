@@ -12,20 +12,14 @@ from django.utils import timezone
 from articles.models import Article, TaggedArticle
 from articles.pagecache.generation import request_generation
 from articles.pagecache.keep import keep_shared
+from articles.querysets.prepared import Prepared
 from articles.querysets.rows import partial
 
 RELATED_LIMIT = 4
 RELATED_CACHE_SECONDS = 60
 
 
-def _sharing(article):
-    """The link rows (article id per shared topic or tag) of every article that shares a
-    topic or a tag with `article`, as one UNION ALL queryset; None when it has neither (its
-    topics and tags come with it from attach_labels())."""
-    topic_ids = [topic.pk for topic in article.topic_list]
-    tag_ids = [tag.pk for tag in article.tag_list]
-    if not topic_ids and not tag_ids:
-        return None
+def _links_of(topic_ids, tag_ids):
     topic_links = Article.topics.through.objects.filter(topic_id__in=topic_ids)
     tag_links = TaggedArticle.objects.filter(tag_id__in=tag_ids)
     return (
@@ -33,6 +27,21 @@ def _sharing(article):
         .values(linked=F("article_id"))
         .union(tag_links.order_by().values(linked=F("content_object_id")), all=True)
     )
+
+
+# Compiled once per number of topics and tags (querysets/prepared.py): 0.8 ms of CPU a page.
+_LINKS = Prepared(Article, _links_of, topic_ids=[int], tag_ids=[int])
+
+
+def _sharing(article):
+    """(SQL, parameters) of the link rows (article id per shared topic or tag) of every
+    article that shares a topic or a tag with `article`, one UNION ALL statement; None when it
+    has neither (its topics and tags come with it from attach_labels())."""
+    topic_ids = [topic.pk for topic in article.topic_list]
+    tag_ids = [tag.pk for tag in article.tag_list]
+    if not topic_ids and not tag_ids:
+        return None
+    return _LINKS.sql(topic_ids=topic_ids, tag_ids=tag_ids)
 
 
 def related_articles(article, *, limit=RELATED_LIMIT, at=None):
@@ -53,7 +62,7 @@ def related_articles(article, *, limit=RELATED_LIMIT, at=None):
     if sharing is None:
         return []
     connection = connections[router.db_for_read(Article)]  # the replica, when pages read it
-    sql, params = sharing.query.sql_with_params()
+    sql, params = sharing
     q = connection.ops.quote_name
     # The articles readers see now, published before this one (unless RELATED_INCLUDE_NEWER).
     visible = (
