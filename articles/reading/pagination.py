@@ -23,7 +23,7 @@ from datetime import datetime
 from functools import cached_property as cached
 
 from django.core.paginator import Paginator
-from django.db import router
+from django.db import connections, router
 from django.db.models import F
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -120,6 +120,10 @@ class ListStatements:
             Article, self._others, shape=("start", "stop"), pinned=[int], **kinds
         )
         self.rows = Prepared(Article, self._rows, ids=[int], now=datetime, language=str)
+        self.ids = Prepared(Article, self._ids, **kinds)
+
+    def _ids(self, **values):
+        return self._visible(**values).order_by().values("pk")
 
     def _visible(self, now, language, term=None):
         articles = Article.objects.published(at=now, language=language)
@@ -149,10 +153,17 @@ class ListStatements:
 
 class BoundList:
     """A ListStatements with its values: order_ids() and rows() as reading_order_slice()
-    takes them (its queryset argument unused: the statements are the list's own)."""
+    takes them (its queryset argument unused: the statements are the list's own), count() as
+    the paginator does."""
 
     def __init__(self, statements, values):
         self.statements, self.values = statements, values
+
+    def count(self):
+        sql, params = self.statements.ids.sql(**self.values)  # never empty: no list values
+        with connections[router.db_for_read(Article)].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) visible", params)  # noqa: S608 - ORM-made SQL
+            return cursor.fetchone()[0]
 
     def order_ids(self, _queryset, *, start, stop):
         statements, values = self.statements, self.values
@@ -184,7 +195,8 @@ class ReadingOrderPaginator(Paginator):
 
     @cached_property
     def count(self):
-        total = cached_for_content(parts=("count", *self.list_key), compute=self.object_list.count)
+        compute = self.statements.count if self.statements else self.object_list.count
+        total = cached_for_content(parts=("count", *self.list_key), compute=compute)
         return min(total, MAX_PAGES * self.per_page)
 
     def page(self, number):
