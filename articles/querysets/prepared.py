@@ -131,14 +131,13 @@ class _Statement:
         self.places = _places(connections[alias], markers)
         self.empty = False
         try:
-            compiler, self.sql, self.slots = self._compile(prepared, markers)
-            instances = self._queryset_of_instances
+            compiler, self.sql, self.slots, instances = self._compile(prepared, markers)
         except EmptyResultSet:  # an empty `__in` list: no rows whatever the other values
             self.empty = True
             return
         time.sleep(0.001)  # a moment later: a clock read gives another time
         with translation.override(_another_language()):
-            again = self._compile(prepared, markers)[1:]
+            again = self._compile(prepared, markers)[1:3]
         if again != (self.sql, self.slots):
             raise TypeError(
                 "Prepared statement reads a value besides its arguments (the clock, the language?)"
@@ -157,8 +156,8 @@ class _Statement:
         compiler = queryset.query.get_compiler(using=self.alias)
         sql, params = compiler.as_sql()
         # Instances unless values() or values_list() chose the columns.
-        self._queryset_of_instances = queryset.query.default_cols
-        if self._queryset_of_instances and queryset.query.annotations:
+        instances = queryset.query.default_cols
+        if instances and queryset.query.annotations:
             raise TypeError("Prepared makes plain instances: no annotations")
         slots = tuple(_slot(param, self.places) for param in params)
         found = {place for slot in slots for place in _slot_places(slot)}
@@ -166,7 +165,7 @@ class _Statement:
         if missing:
             names = sorted({name for name, _index in missing})
             raise TypeError(f"Prepared values not in the statement: {names}")
-        return compiler, sql, slots
+        return compiler, sql, slots, instances
 
     def rows(self, values):
         if self.empty:

@@ -20,7 +20,6 @@ of an old tag). Lists of another shape (a section's filters, a field's sort orde
 """
 
 from datetime import datetime
-from functools import cached_property as cached
 
 from django.core.paginator import Paginator
 from django.db import connections, router
@@ -54,24 +53,35 @@ def in_reading_order(pinned, others, *, start, stop):
     return ids, set(pinned) & set(ids)
 
 
+def _pinned_ids(visible, **live):
+    """The ids of the live pinned articles among `visible`, in reading order."""
+    pinned = visible.filter(pk__in=_live_pinned_ids(**live)).order_by(*READING_ORDER)
+    return pinned.values_list("pk", flat=True)
+
+
+def _other_ids(visible, pinned):
+    """The ids of the rest of `visible`, in reading order: OFFSET walks the index only (id,
+    weight, published_at are all in it)."""
+    others = visible.exclude(pk__in=pinned).order_by(*READING_ORDER)
+    return others.values_list("pk", flat=True)
+
+
+def _shown_of(visible, ids):
+    return visible.order_by().filter(pk__in=ids).for_list_page()
+
+
 def reading_order_ids(queryset, *, start, stop):
     """The ids of queryset[start:stop] in reading order, and which of them are pinned: two
     narrow queries (the live pinned ids, then an index-only slice of the rest)."""
     base = queryset.prefetch_related(None).order_by()
-    pinned_rows = base.filter(pk__in=_live_pinned_ids()).order_by(*READING_ORDER)
-    pinned = list(pinned_rows.values_list("pk", flat=True))
-
-    def others(first, last):
-        # OFFSET walks the index only (id, weight, published_at are all in it).
-        rest = base.exclude(pk__in=pinned).order_by(*READING_ORDER).values_list("pk", flat=True)
-        return list(rest[first:last])
-
+    pinned = list(_pinned_ids(base))
+    others = lambda first, last: list(_other_ids(base, pinned)[first:last])  # noqa: E731
     return in_reading_order(pinned, others, start=start, stop=stop)
 
 
 def shown_page_rows(queryset, ids):
     """The rows of `ids` among queryset's, as a list page shows them (in no order)."""
-    return shown_rows(queryset.order_by().filter(pk__in=ids).for_list_page())
+    return shown_rows(_shown_of(queryset, ids))
 
 
 def reading_order_slice(
@@ -130,20 +140,18 @@ class ListStatements:
         return articles.filter(**{self.of: term}) if self.of else articles
 
     def _pinned(self, now, language, **term):
-        pinned = _live_pinned_ids(at=now, language=language)
-        rows = self._visible(now, language, **term).filter(pk__in=pinned)
-        return rows.order_by(*READING_ORDER).values_list("pk", flat=True)
+        return _pinned_ids(self._visible(now, language, **term), at=now, language=language)
 
     def _others(self, start, stop, pinned, **values):
-        others = self._visible(**values).exclude(pk__in=pinned).order_by(*READING_ORDER)
-        return others.values_list("pk", flat=True)[start:stop]
+        return _other_ids(self._visible(**values), pinned)[start:stop]
 
     def _rows(self, ids, now, language):
         visible = Article.objects.published(at=now, language=language)
-        return visible.filter(pk__in=ids).for_list_page().values_list(*self.shape.columns)
+        return _shown_of(visible, ids).values_list(*self.shown.columns)
 
-    @cached
-    def shape(self):
+    @cached_property
+    def shown(self):
+        """The columns of a list page's rows, and how they are made (querysets/rows.py)."""
         return ShownShape(Article.objects.for_cards().for_list_page())
 
     def bound(self, **term):
@@ -178,7 +186,7 @@ class BoundList:
     def rows(self, _queryset, ids):
         now, language = self.values["now"], self.values["language"]
         rows = self.statements.rows.rows(ids=ids, now=now, language=language)
-        return self.statements.shape.made(rows, router.db_for_read(Article))
+        return self.statements.shown.made(rows, router.db_for_read(Article))
 
 
 class ReadingOrderPaginator(Paginator):

@@ -46,6 +46,16 @@ TERMS = {
     )
     for taxonomy in TAXONOMIES
 }
+# The article page's own row, as readers may see it: compiled once (querysets/prepared.py).
+visible_article = Prepared(
+    Article,
+    lambda slug, now, language: (
+        Article.objects.for_cards().published(at=now, language=language).filter(slug=slug)
+    ),
+    slug=str,
+    now=datetime,
+    language=str,
+)
 
 
 class FiguresMixin:
@@ -203,18 +213,6 @@ class TaxonomyArticleListView(FiguresMixin, ArticleListView):
         return context
 
 
-# The article page's own row, as readers may see it: compiled once (querysets/prepared.py).
-visible_article = Prepared(
-    Article,
-    lambda slug, now, language: (
-        Article.objects.for_cards().published(at=now, language=language).filter(slug=slug)
-    ),
-    slug=str,
-    now=datetime,
-    language=str,
-)
-
-
 @method_decorator(shows_one_article, name="dispatch")  # lists_changed() leaves it cached
 class ArticleDetailView(FiguresMixin, DetailView):
     """An article as readers see it; staff also see drafts and scheduled ones (preview)."""
@@ -223,10 +221,8 @@ class ArticleDetailView(FiguresMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.for_cards()
-        if self.request.user.is_staff:
-            return articles
-        return articles.published()
+        # Staff only (drafts and scheduled articles too); readers' row is visible_article's.
+        return Article.objects.for_cards()
 
     def get_object(self, queryset=None):
         """The article and its section, then its byline, topics, tags and the previous and
