@@ -30,10 +30,12 @@ test: install
 	$(BIN)/pytest -m "not e2e" -p no:cacheprovider
 
 # The same suite against PostgreSQL: DATABASE_URL must point at a server whose user can
-# create databases (pytest-django makes and drops test_<name>).
+# create databases (pytest-django makes and drops test_<name>). Tests marked `once` (slow, and
+# the same on either database: Pillow, the parsers, the admin's permissions) run in `make test`
+# only, to keep CI under 30 minutes.
 test-pg: install
 	@test -n "$$DATABASE_URL" || { echo "set DATABASE_URL=postgres://..."; exit 2; }
-	$(BIN)/pytest -m "not e2e" -p no:cacheprovider
+	$(BIN)/pytest -m "not e2e and not once" -p no:cacheprovider
 
 test-e2e: install
 	$(BIN)/pytest -m e2e -p no:cacheprovider

@@ -17,6 +17,7 @@ from articles.text.slugs import pinyin_slug
 
 from .xss_payloads import PAYLOADS, executable_markup
 
+pytestmark = pytest.mark.once  # parsers and the sanitiser, no database: make test only
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLUG = re.compile(r"^[a-z0-9_]+(?:-+[a-z0-9_]+)*$")  # what SlugField accepts, ASCII
 

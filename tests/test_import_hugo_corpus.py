@@ -13,6 +13,22 @@ CORPUS = SHARED / "hugo-corpus"
 SITES = (
     sorted(p.name for p in CORPUS.iterdir() if (p / "content").is_dir()) if CORPUS.is_dir() else []
 )
+OURS = "yi-work-metanav"
+IMAGES = {".jpg", ".jpeg", ".png", ".gif", ".webp"}
+
+
+def _images_bytes(site):
+    content = CORPUS / site / "content"
+    return sum(f.stat().st_size for f in content.rglob("*") if f.suffix.lower() in IMAGES)
+
+
+def _as_param(site):
+    """A site whose import is mostly Pillow making renditions (over 1 MB of pictures) costs
+    the same on either database: it runs once, in `make test` (the `once` marker). Ours runs
+    on both whatever its size."""
+    heavy = site != OURS and _images_bytes(site) > 1_000_000
+    return pytest.param(site, marks=pytest.mark.once) if heavy else site
+
 
 pytestmark = [
     pytest.mark.django_db,
@@ -20,7 +36,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.parametrize("site", SITES or ["none"])
+@pytest.mark.parametrize("site", [_as_param(site) for site in SITES] or ["none"])
 def test_corpus_site_imports(site):
     root = CORPUS / site
     report = import_site(site_dir=root)

@@ -21,7 +21,8 @@ from articles.media import renditions
 from articles.models import Article
 from tests.admin_forms import admin_form
 
-pytestmark = pytest.mark.django_db
+# Pillow's work, the same on either database: `once` (make test only).
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 @pytest.fixture(autouse=True)

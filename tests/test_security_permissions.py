@@ -42,7 +42,8 @@ from articles.models import (
 from .admin_forms import form_data
 from .conftest import image_bytes
 
-pytestmark = pytest.mark.django_db
+# Roles and permissions are the admin's, not the database's: `once` (make test only).
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 WRITER = {
     "view_article", "add_article", "change_article",

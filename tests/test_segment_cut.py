@@ -8,6 +8,8 @@ import pytest
 from articles.text import segment
 from tests.hugo_sites import SHARED
 
+pytestmark = pytest.mark.once  # no database: make test only
+
 CORPUS = SHARED / "hugo-corpus"
 
 # Every kind of character jieba treats apart: Chinese, the Latin letters, digits and signs it

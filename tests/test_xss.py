@@ -207,6 +207,7 @@ def _hugo_page(n, payload):
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n\n" + body
 
 
+@pytest.mark.once  # the import's parsing and sanitising, not the database's
 def test_hugo_import_of_payloads_gives_safe_pages(tmp_path, client, staff_client):
     files = {f"news/xss-{n}/index.md": _hugo_page(n, p) for n, p in enumerate(PAYLOADS)}
     site = write_site(tmp_path / "site", files)
