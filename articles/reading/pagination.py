@@ -75,7 +75,10 @@ def reading_order_ids(queryset, *, start, stop):
     narrow queries (the live pinned ids, then an index-only slice of the rest)."""
     base = queryset.prefetch_related(None).order_by()
     pinned = list(_pinned_ids(base))
-    others = lambda first, last: list(_other_ids(base, pinned)[first:last])  # noqa: E731
+
+    def others(first, last):
+        return list(_other_ids(base, pinned)[first:last])
+
     return in_reading_order(pinned, others, start=start, stop=stop)
 
 

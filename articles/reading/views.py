@@ -220,16 +220,14 @@ class ArticleDetailView(FiguresMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_queryset(self):
-        # Staff only (drafts and scheduled articles too); readers' row is visible_article's.
-        return Article.objects.for_cards()
-
     def get_object(self, queryset=None):
         """The article and its section, then its byline, topics, tags and the previous and
-        next visible articles in one more statement (articles.reading.labels)."""
+        next visible articles in one more statement (articles.reading.labels). Staff read
+        drafts and scheduled articles too; readers' row is visible_article's. No get_queryset()
+        of every article is left for other code to find."""
         if self.request.user.is_staff:
             try:
-                article = super().get_object(queryset)
+                article = super().get_object(Article.objects.for_cards())
             except Http404:
                 raise Http404("没有这篇文章") from None
         else:
